@@ -1,0 +1,114 @@
+package mysqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"matomo-audit/data/activity"
+	"matomo-audit/data/query"
+	"matomo-audit/data/source"
+)
+
+// Stats implements source.Source. It reads the rows the pushed-down
+// condition selects in [from, to] and judges them with the Go evaluator, so
+// counts are exactly what the timeline and export show. When the filter
+// does not look at parameters the widest column is left out.
+func (s *Source) Stats(ctx context.Context, f *query.Filter, from, to uint64) (source.Stats, error) {
+	var st source.Stats
+	flo, fhi := f.IDBounds()
+	from, to = max(from, flo), min(to, fhi)
+	if from > to {
+		return st, nil
+	}
+	cond, args := f.SQL(query.Schema{HasIPCountry: s.hasIPCountry})
+	light := !f.NeedsParams()
+	cols := s.columns
+	if light {
+		cols = s.light
+	}
+	q := "SELECT " + cols + " FROM " + s.table + " WHERE `id` BETWEEN ? AND ?"
+	if cond != "" {
+		q += " AND " + cond
+	}
+	rows, err := s.db.QueryContext(ctx, q, append([]any{from, to}, args...)...)
+	if err != nil {
+		return st, s.explain(err)
+	}
+	defer rows.Close()
+	err = s.eachRow(rows, light, func(r activity.Row) {
+		var e activity.Event
+		if light {
+			e = activity.Light(r)
+		} else {
+			e = activity.FromRow(r)
+		}
+		if f.Match(&e) {
+			st.Add(&e)
+		}
+	})
+	return st, err
+}
+
+// FindTime implements source.Source with primary-key probes.
+func (s *Source) FindTime(ctx context.Context, t time.Time) (uint64, error) {
+	lo, hi, err := s.Bounds(ctx)
+	if err != nil {
+		return 0, err
+	}
+	probe := func(from uint64) (uint64, time.Time, bool, error) {
+		var id uint64
+		var ts string
+		err := s.db.QueryRowContext(ctx, "SELECT `id`, `ts_created` FROM "+s.table+" WHERE `id` >= ? ORDER BY `id` LIMIT 1", from).Scan(&id, &ts)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, time.Time{}, false, nil
+		}
+		if err != nil {
+			return 0, time.Time{}, false, s.explain(err)
+		}
+		return id, activity.ParseTime(ts), true, nil
+	}
+	window := func(from, to uint64) ([]source.IDTime, error) {
+		rows, err := s.db.QueryContext(ctx, "SELECT `id`, `ts_created` FROM "+s.table+" WHERE `id` BETWEEN ? AND ? ORDER BY `id`", from, to)
+		if err != nil {
+			return nil, s.explain(err)
+		}
+		defer rows.Close()
+		var out []source.IDTime
+		for rows.Next() {
+			var id uint64
+			var ts string
+			if err := rows.Scan(&id, &ts); err != nil {
+				return nil, s.explain(err)
+			}
+			out = append(out, source.IDTime{ID: id, Time: activity.ParseTime(ts)})
+		}
+		return out, rows.Err()
+	}
+	return source.FindTime(lo, hi, t, probe, window)
+}
+
+// Users implements source.Source: the accounts of <prefix>user (login,
+// email and super-user flag only), nil when the table cannot be read.
+func (s *Source) Users(ctx context.Context) ([]source.User, error) {
+	if !s.users.readable() {
+		return nil, nil
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT `login`, `email`, `superuser_access` FROM "+s.userTable+" ORDER BY `login` LIMIT 100000")
+	if err != nil {
+		return nil, nil // no grant or no table: the picker uses logins seen in the log
+	}
+	defer rows.Close()
+	var out []source.User
+	for rows.Next() {
+		var u source.User
+		var super sql.NullInt64
+		if err := rows.Scan(&u.Login, &u.Email, &super); err != nil {
+			return nil, s.explain(err)
+		}
+		u.SuperUser = super.Int64 != 0
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

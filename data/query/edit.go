@@ -1,0 +1,104 @@
+package query
+
+import "strings"
+
+// The UI changes queries by keys and pickers. Edits go through the
+// canonical text of the terms and are parsed again, so an edited query is
+// always one a person could have typed.
+
+func (q *Query) rebuild(terms []string) *Query {
+	parsed, err := Parse(strings.Join(terms, " "))
+	if err != nil {
+		// Every piece came from valid terms; keep the old query rather
+		// than lose the user's filter if that ever fails.
+		return q
+	}
+	return parsed
+}
+
+func (q *Query) termStrings(skip func(Term) bool) []string {
+	var out []string
+	if q == nil {
+		return out
+	}
+	for _, t := range q.Terms {
+		if skip == nil || !skip(t) {
+			out = append(out, t.String())
+		}
+	}
+	return out
+}
+
+// ToggleUser is the u key: filter to exactly this login, replacing other
+// positive user terms; if the query is already filtered to exactly it,
+// remove that filter.
+func (q *Query) ToggleUser(login string) *Query {
+	lit := EscapeLiteral(login)
+	isIt := func(t Term) bool {
+		return t.Key == KeyUser && !t.Negate && len(t.Values) == 1 && t.Values[0] == lit
+	}
+	if q != nil {
+		for _, t := range q.Terms {
+			if isIt(t) {
+				return q.rebuild(q.termStrings(isIt))
+			}
+		}
+	}
+	terms := q.termStrings(func(t Term) bool { return t.Key == KeyUser && !t.Negate })
+	return q.rebuild(append(terms, Term{Key: KeyUser, Values: []string{lit}}.String()))
+}
+
+// WithValues is what the pickers apply: include replaces the positive
+// terms of key with one term listing values; exclude adds a negated term.
+// Values are taken literally.
+func (q *Query) WithValues(k Key, values []string, exclude bool) *Query {
+	if len(values) == 0 {
+		return q
+	}
+	lits := make([]string, len(values))
+	for i, v := range values {
+		lits[i] = v
+		if k == KeyUser || k == KeyType {
+			lits[i] = EscapeLiteral(v)
+		}
+	}
+	var terms []string
+	if exclude {
+		terms = q.termStrings(nil)
+	} else {
+		terms = q.termStrings(func(t Term) bool { return t.Key == k && !t.Negate })
+	}
+	return q.rebuild(append(terms, Term{Key: k, Negate: exclude, Values: lits}.String()))
+}
+
+// NeedsParams reports whether judging an event needs its decoded
+// parameters (free text, sites, categories and severities, which some
+// types derive from parameters); without them a source can read lighter
+// rows.
+func (f *Filter) NeedsParams() bool {
+	if f == nil {
+		return false
+	}
+	for _, g := range f.groups {
+		switch g.key {
+		case KeyText, KeySite, KeyCategory, KeySeverity:
+			return true
+		}
+	}
+	return false
+}
+
+// Without drops every term (positive or negated) of the given keys: the
+// pickers count under the query minus their own facet, so choosing another
+// user still shows the other users.
+func (q *Query) Without(keys ...Key) *Query {
+	drop := func(t Term) bool {
+		for _, k := range keys {
+			if t.Key == k {
+				return true
+			}
+		}
+		return false
+	}
+	return q.rebuild(q.termStrings(drop))
+}
