@@ -1,0 +1,112 @@
+// Package keymap defines every key binding of the terminal UI, with its
+// help text. The app matches keys against these bindings and the help
+// screens are generated from them, so the two cannot disagree; rebinding a
+// key means editing this file only.
+package keymap
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap holds all bindings.
+type KeyMap struct {
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	HalfUp   key.Binding
+	HalfDown key.Binding
+	Oldest   key.Binding
+	Newest   key.Binding
+
+	Detail key.Binding // full-screen detail on/off
+	Focus  key.Binding // move focus between timeline and detail pane
+	Raw    key.Binding // raw parameters on/off
+
+	Query      key.Binding // edit the query
+	User       key.Binding // filter to the cursor row's user, or back
+	Users      key.Binding // user picker
+	Types      key.Binding // type picker
+	JumpTime   key.Binding // move to a time
+	ClearQuery key.Binding
+	Follow     key.Binding // follow new events on/off
+	Range      key.Binding // start or clear a range selection
+	Export     key.Binding // export the selection, or what the query matches
+	Copy       key.Binding // the cursor event as JSON to the clipboard
+	CopyLine   key.Binding // its one-line description to the clipboard
+
+	// Inside prompts and pickers.
+	Apply      key.Binding
+	HistPrev   key.Binding
+	HistNext   key.Binding
+	Select     key.Binding
+	ExcludeTog key.Binding
+
+	Help key.Binding
+	Back key.Binding
+	Quit key.Binding
+}
+
+// Default is the standard layout: vim keys and arrows.
+func Default() KeyMap {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	return KeyMap{
+		Up:         b([]string{"k", "up"}, "↑/k", "older"),
+		Down:       b([]string{"j", "down"}, "↓/j", "newer"),
+		PageUp:     b([]string{"pgup", "b"}, "pgup/b", "page up"),
+		PageDown:   b([]string{"pgdown", "space"}, "pgdn/space", "page down"),
+		HalfUp:     b([]string{"ctrl+u"}, "ctrl+u", "half page up"),
+		HalfDown:   b([]string{"ctrl+d"}, "ctrl+d", "half page down"),
+		Oldest:     b([]string{"g", "home"}, "g/home", "oldest"),
+		Newest:     b([]string{"G", "end"}, "G/end", "newest"),
+		Detail:     b([]string{"enter"}, "enter", "detail"),
+		Focus:      b([]string{"tab"}, "tab", "scroll detail pane"),
+		Raw:        b([]string{"r"}, "r", "stored text"),
+		Query:      b([]string{"/"}, "/", "query"),
+		User:       b([]string{"u"}, "u", "only this user / all users"),
+		Users:      b([]string{"U"}, "U", "pick users"),
+		Types:      b([]string{"t"}, "t", "pick types"),
+		JumpTime:   b([]string{"T"}, "T", "jump to a time"),
+		ClearQuery: b([]string{"ctrl+l"}, "ctrl+l", "clear the query"),
+		Follow:     b([]string{"f"}, "f", "follow on/off"),
+		Range:      b([]string{"v"}, "v", "select a range"),
+		Export:     b([]string{"e"}, "e", "export"),
+		Copy:       b([]string{"y"}, "y", "copy as JSON"),
+		CopyLine:   b([]string{"Y"}, "Y", "copy the line"),
+		Apply:      b([]string{"enter"}, "enter", "apply"),
+		HistPrev:   b([]string{"up", "ctrl+p"}, "↑", "earlier query"),
+		HistNext:   b([]string{"down", "ctrl+n"}, "↓", "later query"),
+		Select:     b([]string{"space"}, "space", "select"),
+		ExcludeTog: b([]string{"tab"}, "tab", "include/exclude"),
+		Help:       b([]string{"?"}, "?", "keys"),
+		Back:       b([]string{"esc"}, "esc", "back out (innermost first)"),
+		Quit:       b([]string{"q", "ctrl+c"}, "q/ctrl+c", "quit"),
+	}
+}
+
+// ShortHelp is the one-line hint under the status bar, most needed first
+// (narrow terminals cut it from the right).
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Query, k.User, k.Detail, k.Help, k.Quit, k.Follow, k.Range, k.Export, k.JumpTime, k.Oldest, k.Newest}
+}
+
+// FullHelp is the ? screen, in columns: moving, filtering, the event,
+// ranges and the rest. Sized so two columns side by side fit 80 cells.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Oldest, k.Newest},
+		{k.JumpTime, k.Follow, k.Query, k.User, k.Users, k.Types, k.ClearQuery},
+		{k.Detail, k.Focus, k.Raw, k.Copy, k.CopyLine},
+		{k.Range, k.Export, k.Help, k.Back, k.Quit},
+	}
+}
+
+// PromptHelp is the hint while the query prompt is open.
+func (k KeyMap) PromptHelp() []key.Binding {
+	return []key.Binding{k.Apply, k.Back, k.HistPrev, k.HistNext, k.ClearQuery}
+}
+
+// PickerHelp is the hint inside a picker.
+func (k KeyMap) PickerHelp() []key.Binding {
+	return []key.Binding{k.Select, k.ExcludeTog, k.Apply, k.Back}
+}

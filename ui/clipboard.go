@@ -1,0 +1,74 @@
+package ui
+
+import (
+	"encoding/base64"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"matomo-audit/data/export"
+)
+
+// clipboardMax is the most a clipboard write may carry, in base64 bytes:
+// terminals drop or truncate longer OSC 52 sequences (100,000 is the
+// limit several common ones and tmux's defaults work with).
+const clipboardMax = 100_000
+
+// osc52 is the escape sequence that asks the terminal to put data on the
+// clipboard. Inside tmux it is sent twice: as is, which tmux takes when
+// set-clipboard is on, and wrapped in tmux's passthrough (ESC doubled),
+// which reaches the outer terminal when allow-passthrough is on.
+func osc52(data []byte, tmux bool) string {
+	seq := "\x1b]52;c;" + base64.StdEncoding.EncodeToString(data) + "\a"
+	if !tmux {
+		return seq
+	}
+	return seq + "\x1bPtmux;" + strings.ReplaceAll(seq, "\x1b", "\x1b\x1b") + "\x1b\\"
+}
+
+// copyEvent is y: the cursor event as indented JSON (the export shape).
+func (m *Model) copyEvent() tea.Cmd {
+	if m.noExport {
+		return m.refuseExport()
+	}
+	e := m.current()
+	if e == nil {
+		return nil
+	}
+	data := export.Pretty(e)
+	if base64.StdEncoding.EncodedLen(len(data)) > clipboardMax {
+		return m.toast("event #"+thousands(e.ID)+" is "+size(len(data))+" as JSON, more than a terminal clipboard takes ("+
+			size(clipboardMax*3/4)+"): export it with v and e", true)
+	}
+	return tea.Batch(tea.Raw(osc52(data, m.inTmux)),
+		m.toast("copied event #"+thousands(e.ID)+" as JSON ("+size(len(data))+") to the clipboard", false))
+}
+
+// copyLine is Y: the cursor event's one-line description, as shown (with
+// control characters escaped, so pasting it into a terminal is harmless).
+func (m *Model) copyLine() tea.Cmd {
+	if m.noExport {
+		return m.refuseExport()
+	}
+	e := m.current()
+	if e == nil {
+		return nil
+	}
+	line := safe(e.Description)
+	if base64.StdEncoding.EncodedLen(len(line)) > clipboardMax {
+		return m.toast("the description is too long for a terminal clipboard: export the event with v and e", true)
+	}
+	return tea.Batch(tea.Raw(osc52([]byte(line), m.inTmux)),
+		m.toast("copied the description of event #"+thousands(e.ID)+" to the clipboard", false))
+}
+
+// size writes a byte count as B, KB or MB.
+func size(n int) string {
+	switch {
+	case n >= 1<<20:
+		return uitoa(uint64(n)>>20) + "." + uitoa(uint64(n)*10>>20%10) + " MB"
+	case n >= 1<<10:
+		return uitoa(uint64(n)>>10) + " KB"
+	}
+	return uitoa(uint64(n)) + " B"
+}

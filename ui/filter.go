@@ -1,0 +1,200 @@
+package ui
+
+import (
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"matomo-audit/data/query"
+	"matomo-audit/data/source"
+)
+
+// setQuery applies a new query: the window is reloaded around the event
+// under the cursor (or at the newest when that is where the cursor was),
+// and counting starts for it in the background.
+func (m *Model) setQuery(q *query.Query) tea.Cmd {
+	if q == nil {
+		q = &query.Query{}
+	}
+	m.query = q
+	m.filter = query.Compile(q, m.now(), m.loc)
+	if s := q.String(); s != "" && (len(m.history) == 0 || m.history[len(m.history)-1] != s) {
+		m.history = append(m.history, s)
+	}
+	atNewest := m.tl.atNewest && (len(m.tl.events) == 0 || m.tl.cursor == len(m.tl.events)-1)
+	e := m.current()
+	if e == nil || atNewest {
+		return tea.Batch(m.loadJump(loadNewest), m.maybeCount())
+	}
+	return tea.Batch(m.loadAround(e.ID, false), m.maybeCount())
+}
+
+// counts holds a counting scan: the matches of one query by login and by
+// type, read in id ranges from the oldest to the newest event. Results are
+// kept per query, so going back to an earlier query shows its counts at
+// once.
+type counts struct {
+	key     string
+	filter  *query.Filter
+	stats   source.Stats
+	next    uint64 // next id to count from
+	hi      uint64 // last id when counting started
+	chunk   uint64
+	running bool
+	done    bool
+	err     string
+}
+
+type countMsg struct {
+	key   string
+	stats source.Stats
+	next  uint64
+	took  time.Duration
+	err   error
+}
+
+// countTarget is how long one counting step should take: short enough to
+// stay out of the way of the timeline's own reads.
+const countTarget = 150 * time.Millisecond
+
+func (m *Model) countsFor(key string, q *query.Query) *counts {
+	if m.counts == nil {
+		m.counts = map[string]*counts{}
+	}
+	c, ok := m.counts[key]
+	if !ok {
+		c = &counts{key: key, filter: query.Compile(q, m.now(), m.loc), chunk: 50_000}
+		m.counts[key] = c
+	}
+	return c
+}
+
+// maybeCount starts or continues counting once the timeline is idle (the
+// screen comes first): the current query for its chip, unless the window
+// already holds all its matches, and the open picker's facet query. The
+// unfiltered table is only counted when a picker needs it.
+func (m *Model) maybeCount() tea.Cmd {
+	if m.tl.loadingOlder || m.tl.loadingNewer || m.tl.jumping || m.tl.stopped {
+		return nil
+	}
+	var cmds []tea.Cmd
+	if !m.query.Empty() && !m.windowComplete() {
+		cmds = append(cmds, m.countStep(m.countsFor(m.query.String(), m.query)))
+	}
+	if m.picker != nil {
+		_, c := m.pickerStats()
+		cmds = append(cmds, m.countStep(c))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) countStep(c *counts) tea.Cmd {
+	if c.running || c.done || c.err != "" || m.hi == 0 {
+		return nil
+	}
+	if c.hi == 0 {
+		c.next, c.hi = m.lo, m.hi
+	}
+	if c.next > c.hi {
+		c.done = true
+		return nil
+	}
+	c.running = true
+	from, to := c.next, min(c.next+c.chunk-1, c.hi)
+	src, ctx, f, key := m.src, m.ctx, c.filter, c.key
+	return func() tea.Msg {
+		start := time.Now()
+		st, err := src.Stats(ctx, f, from, to)
+		return countMsg{key: key, stats: st, next: to + 1, took: time.Since(start), err: err}
+	}
+}
+
+func (m *Model) applyCount(msg countMsg) tea.Cmd {
+	c, ok := m.counts[msg.key]
+	if !ok {
+		return nil
+	}
+	c.running = false
+	if msg.err != nil {
+		if m.ctx.Err() == nil {
+			c.err = msg.err.Error()
+		}
+		return nil
+	}
+	c.stats.Merge(msg.stats)
+	c.next = msg.next
+	switch {
+	case msg.took < countTarget/2 && c.chunk < 8_000_000:
+		c.chunk *= 2
+	case msg.took > countTarget*2 && c.chunk > 5_000:
+		c.chunk /= 2
+	}
+	if c.next > c.hi {
+		c.done = true
+	}
+	if m.picker != nil {
+		m.picker.refresh(m)
+		if _, pc := m.pickerStats(); pc == c {
+			return m.countStep(c)
+		}
+	}
+	// The selection's span and the export dialog's total count on; of
+	// the queries only the current one does, others resume if chosen
+	// again.
+	switch {
+	case msg.key == m.sel.countKey:
+		return m.countStep(c)
+	case msg.key != m.query.String():
+		return nil
+	case m.exp != nil && m.exp.whole && m.exp.stage == exportAsk && msg.key == m.exp.what && m.query.Empty():
+		return m.countStep(c)
+	}
+	return m.maybeCount()
+}
+
+// windowComplete: the timeline holds every match of the query (a rare
+// filter, once scanned), so counts come from it without another scan.
+func (m *Model) windowComplete() bool {
+	tl := &m.tl
+	return tl.loaded && tl.atOldest && tl.atNewest && !tl.jumping && !tl.loadingOlder && !tl.loadingNewer
+}
+
+// windowStats counts the window's events.
+func (m *Model) windowStats() source.Stats {
+	var st source.Stats
+	for i := range m.tl.events {
+		st.Add(&m.tl.events[i])
+	}
+	return st
+}
+
+// countText is what the status bar says about the current query's size.
+func (m *Model) countText() string {
+	if m.query.Empty() {
+		return ""
+	}
+	if m.windowComplete() {
+		if n := len(m.tl.events); n != 1 {
+			return thousands(uint64(n)) + " matches"
+		}
+		return "1 match"
+	}
+	c, ok := m.counts[m.query.String()]
+	switch {
+	case m.tl.stopped && (!ok || !c.done):
+		return "count paused"
+	case !ok || c.hi == 0:
+		return "counting…"
+	case c.err != "":
+		return "count failed"
+	case c.done:
+		n := c.stats.Matches
+		if n == 1 {
+			return "1 match"
+		}
+		return thousands(n) + " matches"
+	}
+	span := max(c.hi-m.lo+1, 1)
+	pct := (c.next - m.lo) * 100 / span
+	return "≥" + thousands(c.stats.Matches) + " matches, counting " + uitoa(pct) + "%"
+}

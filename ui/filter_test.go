@@ -1,0 +1,256 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"matomo-audit/data/demo"
+	"matomo-audit/data/sourcetest"
+	"matomo-audit/theme"
+)
+
+func typeText(t *testing.T, m *Model, s string) {
+	t.Helper()
+	for _, r := range s {
+		send(t, m, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func TestQueryPrompt(t *testing.T) {
+	m := newModel(t, demoSource(), theme.NoColor(), 100, 30)
+	press(t, m, "/")
+	if m.prompt == nil || !strings.Contains(plainView(m), "/ ") {
+		t.Fatal("/ does not open the prompt")
+	}
+	typeText(t, m, "user:")
+	v := plainView(m)
+	if !strings.Contains(v, "column 6: expected a login") {
+		t.Fatalf("no inline error while typing:\n%s", v)
+	}
+	press(t, m, "enter")
+	if m.prompt == nil {
+		t.Fatal("enter applied a query with an error")
+	}
+	typeText(t, m, "frank")
+	press(t, m, "enter")
+	if m.prompt != nil || m.query.String() != "user:frank" {
+		t.Fatalf("query %q after enter", m.query.String())
+	}
+	for _, e := range m.tl.events {
+		if e.Login != "frank" {
+			t.Fatalf("event of %q under user:frank", e.Login)
+		}
+	}
+	// History: the earlier query comes back with up.
+	press(t, m, "/", "ctrl+l")
+	if !m.query.Empty() || m.prompt != nil {
+		t.Fatalf("ctrl+l in the prompt: query %q", m.query.String())
+	}
+	press(t, m, "/", "up")
+	if m.prompt.input.Value() != "user:frank" {
+		t.Fatalf("history gave %q", m.prompt.input.Value())
+	}
+	press(t, m, "down")
+	if m.prompt.input.Value() != "" {
+		t.Fatalf("down past the history gave %q", m.prompt.input.Value())
+	}
+	press(t, m, "esc")
+	if m.prompt != nil || !m.query.Empty() {
+		t.Fatal("esc did not cancel")
+	}
+	// An empty query applied clears.
+	m = New(Options{Source: demoSource(), Query: compile(t, "cat:login"), Theme: theme.NoColor(), Now: fixedNow})
+	send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	drain(t, m, m.Init())
+	press(t, m, "/")
+	for range len("cat:login") {
+		press(t, m, "ctrl+h")
+	}
+	send(t, m, tea.KeyPressMsg{Code: tea.KeyBackspace})
+	for m.prompt.input.Value() != "" {
+		send(t, m, tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	press(t, m, "enter")
+	if !m.query.Empty() {
+		t.Fatalf("empty query did not clear: %q", m.query.String())
+	}
+}
+
+func TestPromptShowsPastedControlsEscaped(t *testing.T) {
+	m := newModel(t, demoSource(), theme.Dark(), 100, 30)
+	press(t, m, "/")
+	send(t, m, tea.PasteMsg{Content: "user:\x1b]52;c;ZXZpbA==\x07x"})
+	// The input drops control characters from a paste; either way none
+	// reaches the screen.
+	if out := sgr.ReplaceAllString(view(m), ""); strings.ContainsAny(out, "\x1b\x07") {
+		t.Fatalf("pasted control characters reach the screen: %q", out)
+	}
+	if !strings.Contains(plainView(m), "/ user:]52;c;ZXZpbA==x") {
+		t.Fatalf("prompt after paste:\n%s", plainView(m))
+	}
+}
+
+func TestUserKey(t *testing.T) {
+	m := newModel(t, demoSource(), theme.NoColor(), 100, 30)
+	press(t, m, "k", "k", "k")
+	e := *m.current()
+	press(t, m, "u")
+	if want := "user:" + e.Login; m.query.String() != want && m.query.String() != `user:"`+e.Login+`"` {
+		t.Fatalf("u gave %q", m.query.String())
+	}
+	if m.current().ID != e.ID {
+		t.Fatalf("u moved the cursor from %d to %d", e.ID, m.current().ID)
+	}
+	for _, ev := range m.tl.events {
+		if ev.Login != e.Login {
+			t.Fatalf("%q's event under u on %q", ev.Login, e.Login)
+		}
+	}
+	press(t, m, "u")
+	if !m.query.Empty() || m.current().ID != e.ID {
+		t.Fatalf("u again: query %q, cursor %d", m.query.String(), m.current().ID)
+	}
+	// esc clears a query when nothing else is open.
+	press(t, m, "u", "esc")
+	if !m.query.Empty() {
+		t.Fatal("esc did not clear the query")
+	}
+}
+
+func TestUserPicker(t *testing.T) {
+	m := newModel(t, demoSource(), theme.NoColor(), 120, 40)
+	press(t, m, "U")
+	if m.picker == nil {
+		t.Fatal("U does not open the user picker")
+	}
+	v := plainView(m)
+	for _, want := range []string{"Users · include", "frank†", "Matomo System⚙", "admin†", "heidi"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("user picker lacks %q:\n%s", want, v)
+		}
+	}
+	// Counts are the stream's.
+	all := sourcetest.Stream(t, demoSource(), nil)
+	n := 0
+	for _, e := range all {
+		if e.Login == "frank" {
+			n++
+		}
+	}
+	typeText(t, m, "frnk")
+	if it := m.picker.current(); it == nil || it.key != "frank" || it.count.Count != uint64(n) {
+		t.Fatalf("fuzzy frnk: %+v, want frank with %d events", it, n)
+	}
+	press(t, m, "enter")
+	if m.query.String() != "user:frank" {
+		t.Fatalf("picker gave %q", m.query.String())
+	}
+	// Several at once, excluded.
+	press(t, m, "U")
+	typeText(t, m, "MatomoSystem")
+	press(t, m, "space")
+	m.picker.input.SetValue("")
+	m.picker.filter()
+	typeText(t, m, "ConsoleCommand")
+	press(t, m, "space", "tab", "enter")
+	if got := m.query.String(); got != `user:frank -user:"Console Command","Matomo System"` {
+		t.Fatalf("exclude two: %q", got)
+	}
+}
+
+func TestTypePicker(t *testing.T) {
+	m := newModel(t, demoSource(), theme.NoColor(), 120, 40)
+	press(t, m, "t")
+	v := plainView(m)
+	if !strings.Contains(v, "category login") || !strings.Contains(v, "ActivityLog/UserSignInFailed") {
+		t.Fatalf("type picker:\n%s", v)
+	}
+	typeText(t, m, "SuperUser")
+	if it := m.picker.current(); it == nil || !it.header && it.key != "ActivityLog/UserSetSuperUserAccess" {
+		t.Fatalf("search picked %+v", it)
+	}
+	for m.picker.current().header {
+		press(t, m, "down")
+	}
+	press(t, m, "enter")
+	if m.query.String() != "type:ActivityLog/UserSetSuperUserAccess" {
+		t.Fatalf("type picker gave %q", m.query.String())
+	}
+	press(t, m, "t")
+	m.picker.cursor = 0 // "category login"
+	press(t, m, "space", "enter")
+	if m.query.String() != "type:ActivityLog/UserSetSuperUserAccess cat:login" {
+		t.Fatalf("category gave %q", m.query.String())
+	}
+}
+
+func TestJumpToTime(t *testing.T) {
+	m := newModel(t, demoSource(), theme.NoColor(), 100, 30)
+	all := sourcetest.Stream(t, demoSource(), nil)
+	at := time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC)
+	var want uint64
+	for _, e := range all {
+		if !e.Time.Before(at) {
+			want = e.ID
+			break
+		}
+	}
+	press(t, m, "T")
+	typeText(t, m, "2026-11-10 12:00")
+	press(t, m, "enter")
+	if m.current().ID != want {
+		t.Fatalf("T 2026-11-10 12:00 landed on %d, want %d", m.current().ID, want)
+	}
+	// Keeps the filter: the first alice event at or after.
+	press(t, m, "/")
+	typeText(t, m, "user:alice")
+	press(t, m, "enter", "T")
+	typeText(t, m, "2026-11-10 12:00")
+	press(t, m, "enter")
+	if e := m.current(); e.Login != "alice" || e.Time.Before(at) {
+		t.Fatalf("with a filter: %d %s %v", e.ID, e.Login, e.Time)
+	}
+	for _, e := range all {
+		if e.Login == "alice" && !e.Time.Before(at) {
+			if m.current().ID != e.ID {
+				t.Fatalf("landed on %d, the first alice event after is %d", m.current().ID, e.ID)
+			}
+			break
+		}
+	}
+	press(t, m, "T")
+	typeText(t, m, "yesterdayy")
+	if !strings.Contains(plainView(m), `"yesterdayy"`) {
+		t.Fatal("no error for a bad time")
+	}
+	press(t, m, "esc", "T")
+	typeText(t, m, "2030-01-01")
+	press(t, m, "enter")
+	if !strings.Contains(plainView(m), "no event at or after") {
+		t.Fatal("a future time does not say so")
+	}
+}
+
+func TestChipsAndCount(t *testing.T) {
+	m := New(Options{Source: demoSource(), Query: compile(t, `cat:security -user:"Matomo System"`), Theme: theme.NoColor(), Now: fixedNow})
+	send(t, m, tea.WindowSizeMsg{Width: 160, Height: 40})
+	drain(t, m, m.Init())
+	want := len(sourcetest.Stream(t, demoSource(), m.filter))
+	v := plainView(m)
+	if !strings.Contains(v, " cat:security ") || !strings.Contains(v, ` -user:"Matomo System" `) || !strings.Contains(v, thousands(uint64(want))+" matches") {
+		t.Fatalf("status bar (want %d matches):\n%s", want, v)
+	}
+}
+
+func TestNoRawEscapeInPickers(t *testing.T) {
+	m := newModel(t, demo.FromRows(hostileRows(), nil), theme.Dark(), 120, 40)
+	for _, k := range []string{"U", "esc", "t"} {
+		press(t, m, k)
+		if out := sgr.ReplaceAllString(view(m), ""); strings.ContainsRune(out, 0x1b) {
+			t.Fatalf("raw escape in the %s picker", k)
+		}
+	}
+}

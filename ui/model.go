@@ -1,0 +1,453 @@
+// Package ui is the terminal interface: a timeline of events (newest at
+// the bottom, like a log), a detail pane, help, and a status bar. It reads
+// through source.Source only, a bounded window of pages at a time.
+package ui
+
+import (
+	"context"
+	"os"
+	"sync"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"matomo-audit/data/query"
+	"matomo-audit/data/source"
+	"matomo-audit/keymap"
+	"matomo-audit/theme"
+)
+
+// Options configure a Model.
+type Options struct {
+	Source source.Source
+	Query  *query.Query
+	Loc    *time.Location // display zone; UTC when nil
+	// Theme is used as given unless AutoTheme is set, in which case the
+	// terminal's background decides between dark and light.
+	Theme     theme.Theme
+	AutoTheme bool
+	Now       func() time.Time // clock for relative times; time.Now when nil
+	Keys      *keymap.KeyMap
+	// Follow starts following new events (pinned to the newest).
+	Follow bool
+	// Poll is how often following looks for new events (default 1s);
+	// Grace how long an id skipped by an open transaction is awaited.
+	Poll  time.Duration
+	Grace time.Duration
+	// Bell rings the terminal bell when a security event arrives.
+	Bell bool
+	// NoExport turns off writing files and the clipboard (shared jump
+	// hosts).
+	NoExport bool
+	// InTmux wraps clipboard writes for tmux ($TMUX is set).
+	InTmux bool
+	// Dir is where export paths are relative to; the working folder when
+	// empty.
+	Dir string
+}
+
+// Model is the whole UI state.
+type Model struct {
+	src    source.Source
+	query  *query.Query
+	filter *query.Filter
+	loc    *time.Location
+	now    func() time.Time
+	th     theme.Theme
+	auto   bool
+	keys   keymap.KeyMap
+	help   help.Model
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	w, h int
+
+	tl     timeline
+	detail detailState
+
+	fol followState
+	// after delivers msg after d; tests replace it to run time by hand.
+	after     func(d time.Duration, msg tea.Msg) tea.Cmd
+	pollEvery time.Duration
+	grace     time.Duration
+	bell      bool
+
+	showHelp bool
+	prompt   *prompt
+	picker   *picker
+	sel      selection
+	exp      *exporter
+	noExport bool
+	inTmux   bool
+	dir      string
+	writers  sync.WaitGroup     // export goroutines, waited for by Close
+	history  []string           // queries applied this session, oldest first
+	counts   map[string]*counts // counting scans, by query
+	status   status
+	lo, hi   uint64 // id range of the table, for the position shown
+}
+
+type status struct {
+	err      string
+	retries  int
+	retrying bool
+	note     string // a passing remark, e.g. about a time jump
+	// toast is a message that goes away by itself (toastSeq tells a
+	// stale expiry from the current one).
+	toast     string
+	toastWarn bool
+	toastSeq  int
+}
+
+// New builds the model; Init starts loading the newest events.
+func New(o Options) *Model {
+	if o.Loc == nil {
+		o.Loc = time.UTC
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	keys := keymap.Default()
+	if o.Keys != nil {
+		keys = *o.Keys
+	}
+	if o.Theme.Name == "" {
+		o.Theme = theme.Dark()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &Model{
+		src: o.Source, query: o.Query, loc: o.Loc, now: o.Now, th: o.Theme, auto: o.AutoTheme,
+		keys: keys, help: help.New(), ctx: ctx, cancel: cancel,
+	}
+	if o.Query == nil {
+		o.Query = &query.Query{}
+	}
+	m.query = o.Query
+	m.filter = query.Compile(o.Query, o.Now(), o.Loc)
+	m.pollEvery, m.grace, m.bell = o.Poll, o.Grace, o.Bell
+	m.after = func(d time.Duration, msg tea.Msg) tea.Cmd {
+		return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+	}
+	if m.pollEvery <= 0 {
+		m.pollEvery = time.Second
+	}
+	if o.Follow {
+		m.fol.mode = following
+	}
+	m.noExport, m.inTmux, m.dir = o.NoExport, o.InTmux, o.Dir
+	if m.dir == "" {
+		m.dir, _ = os.Getwd()
+	}
+	m.applyTheme()
+	m.newGen()
+	return m
+}
+
+func (m *Model) applyTheme() {
+	m.help.Styles = help.Styles{
+		ShortKey: m.th.HintKey, ShortDesc: m.th.Hint, ShortSeparator: m.th.Hint, Ellipsis: m.th.Hint,
+		FullKey: m.th.HelpKey, FullDesc: m.th.HelpDesc, FullSeparator: m.th.HelpDesc,
+	}
+	m.help.ShortSeparator = " · "
+}
+
+// Init loads the newest page and the table's id range.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.loadBounds()}
+	if m.fol.mode == following {
+		// The newest page comes once the follower has its mark.
+		cmds = append(cmds, m.startFollow())
+	} else {
+		cmds = append(cmds, m.loadJump(loadNewest))
+	}
+	if m.auto {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	return tea.Batch(cmds...)
+}
+
+type boundsMsg struct {
+	lo, hi uint64
+	err    error
+}
+
+func (m *Model) loadBounds() tea.Cmd {
+	src, ctx := m.src, m.ctx
+	return func() tea.Msg {
+		lo, hi, err := src.Bounds(ctx)
+		return boundsMsg{lo, hi, err}
+	}
+}
+
+// Update handles one message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	m.syncDetail()
+	if m.sel.active {
+		// The span may have moved: count it when the window cannot.
+		cmd = tea.Batch(cmd, m.countSelection())
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.help.SetWidth(max(0, msg.Width-2))
+		m.tl.clamp(m.timelineRows())
+		return m.prefetch()
+	case tea.BackgroundColorMsg:
+		if m.auto {
+			if t, ok := theme.ByName("auto", msg.IsDark()); ok {
+				m.th = t
+				m.applyTheme()
+			}
+		}
+		return nil
+	case pageMsg:
+		return m.applyPage(msg)
+	case retryMsg:
+		if msg.gen != m.tl.gen {
+			return nil
+		}
+		m.status.retrying = false
+		return m.retry(msg.kind)
+	case boundsMsg:
+		if msg.err == nil {
+			m.lo, m.hi = msg.lo, msg.hi
+		}
+		return m.maybeCount()
+	case countMsg:
+		return m.applyCount(msg)
+	case followStartedMsg, pollTickMsg, polledMsg, flashDoneMsg:
+		return m.followUpdate(msg)
+	case exportEndsMsg, exportTickMsg, exportDoneMsg, toastDoneMsg:
+		return m.exportUpdate(msg)
+	case foundTimeMsg:
+		return m.applyFoundTime(msg)
+	case knownUsersMsg:
+		if m.picker != nil && m.picker.kind == pickUsers {
+			m.picker.known = msg.users
+			m.picker.refresh(m)
+		}
+		return nil
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	case tea.PasteMsg:
+		switch {
+		case m.prompt != nil:
+			var cmd tea.Cmd
+			m.prompt.input, cmd = m.prompt.input.Update(msg)
+			m.check()
+			return cmd
+		case m.picker != nil:
+			var cmd tea.Cmd
+			m.picker.input, cmd = m.picker.input.Update(msg)
+			m.picker.filter()
+			return cmd
+		case m.exp != nil && m.exp.stage == exportAsk:
+			var cmd tea.Cmd
+			m.exp.path, cmd = m.exp.path.Update(msg)
+			m.exp.edited, m.exp.errMsg = true, ""
+			return cmd
+		}
+		return nil
+	}
+	return nil
+}
+
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	if m.prompt != nil {
+		if msg.String() == "ctrl+c" {
+			m.cancel()
+			return tea.Quit
+		}
+		return m.promptKey(msg)
+	}
+	if m.picker != nil {
+		if msg.String() == "ctrl+c" {
+			m.cancel()
+			return tea.Quit
+		}
+		return m.pickerKey(msg)
+	}
+	if m.exp != nil {
+		if msg.String() == "ctrl+c" {
+			m.cancel()
+			return tea.Quit
+		}
+		return m.exportKey(msg)
+	}
+	if key.Matches(msg, k.Quit) {
+		m.cancel()
+		return tea.Quit
+	}
+	if m.showHelp {
+		if key.Matches(msg, k.Help, k.Back) {
+			m.showHelp = false
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+		return nil
+	case key.Matches(msg, k.Back):
+		// The innermost thing first: detail, then a running scan, then
+		// the query itself.
+		switch {
+		case m.sel.active:
+			m.clearRange()
+		case m.detail.full:
+			m.detail.full = false
+		case m.detail.focus:
+			m.detail.focus = false
+		case m.stopScan():
+		case !m.query.Empty():
+			return m.setQuery(nil)
+		}
+		return nil
+	case key.Matches(msg, k.Query):
+		return m.openPrompt(promptQuery)
+	case key.Matches(msg, k.JumpTime):
+		return m.openPrompt(promptTime)
+	case key.Matches(msg, k.Follow):
+		if m.fol.mode == following {
+			m.stopFollow()
+			return nil
+		}
+		return m.resume()
+	case key.Matches(msg, k.Range):
+		return m.toggleRange()
+	case key.Matches(msg, k.Export):
+		return m.openExport()
+	case key.Matches(msg, k.Copy):
+		return m.copyEvent()
+	case key.Matches(msg, k.CopyLine):
+		return m.copyLine()
+	case key.Matches(msg, k.ClearQuery):
+		if m.query.Empty() {
+			return nil
+		}
+		return m.setQuery(nil)
+	case key.Matches(msg, k.User):
+		if e := m.current(); e != nil {
+			return m.setQuery(m.query.ToggleUser(e.Login))
+		}
+		return nil
+	case key.Matches(msg, k.Users):
+		return m.openPicker(pickUsers)
+	case key.Matches(msg, k.Types):
+		return m.openPicker(pickTypes)
+	case key.Matches(msg, k.Detail):
+		m.detail.full = !m.detail.full
+		m.detail.focus = false
+		m.detail.scroll = 0
+		return nil
+	case key.Matches(msg, k.Focus):
+		if !m.detail.full && m.detailVisible() {
+			m.detail.focus = !m.detail.focus
+		}
+		return nil
+	case key.Matches(msg, k.Raw):
+		m.detail.raw = !m.detail.raw
+		return nil
+	}
+	if m.detail.full || m.detail.focus {
+		return m.scrollDetail(msg)
+	}
+	rows := m.timelineRows()
+	if key.Matches(msg, k.Up, k.PageUp, k.HalfUp, k.Oldest) {
+		// Any move towards older events leaves the newest: follow pauses.
+		m.pause()
+	}
+	switch {
+	case key.Matches(msg, k.Up):
+		return m.move(-1)
+	case key.Matches(msg, k.Down):
+		return m.move(1)
+	case key.Matches(msg, k.PageUp):
+		return m.move(-max(1, rows-1))
+	case key.Matches(msg, k.PageDown):
+		return m.move(max(1, rows-1))
+	case key.Matches(msg, k.HalfUp):
+		return m.move(-max(1, rows/2))
+	case key.Matches(msg, k.HalfDown):
+		return m.move(max(1, rows/2))
+	case key.Matches(msg, k.Oldest):
+		return tea.Batch(m.loadJump(loadOldest), m.loadBounds())
+	case key.Matches(msg, k.Newest):
+		if m.fol.mode == followPaused {
+			return m.resume()
+		}
+		return tea.Batch(m.loadJump(loadNewest), m.loadBounds())
+	}
+	return nil
+}
+
+func (m *Model) scrollDetail(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	page := max(1, m.detail.height-1)
+	switch {
+	case key.Matches(msg, k.Up):
+		m.detail.scroll--
+	case key.Matches(msg, k.Down):
+		m.detail.scroll++
+	case key.Matches(msg, k.PageUp):
+		m.detail.scroll -= page
+	case key.Matches(msg, k.PageDown):
+		m.detail.scroll += page
+	case key.Matches(msg, k.HalfUp):
+		m.detail.scroll -= page / 2
+	case key.Matches(msg, k.HalfDown):
+		m.detail.scroll += page / 2
+	case key.Matches(msg, k.Oldest):
+		m.detail.scroll = 0
+	case key.Matches(msg, k.Newest):
+		m.detail.scroll = 1 << 30
+	}
+	m.detail.clampScroll()
+	return nil
+}
+
+// Close stops background work and waits for an export being written to
+// remove its temporary file.
+func (m *Model) Close() {
+	m.cancel()
+	m.writers.Wait()
+}
+
+// Run starts the interactive program and blocks until the user quits.
+func Run(ctx context.Context, o Options) error {
+	m := New(o)
+	defer m.Close()
+	_, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
+	return err
+}
+
+// CursorID is the id of the event under the cursor (0 when none); the
+// benchmark uses it to follow a headless session.
+func (m *Model) CursorID() uint64 {
+	if e := m.current(); e != nil {
+		return e.ID
+	}
+	return 0
+}
+
+// Exporting reports whether the export dialog is open or writing
+// (benchmarks wait for it).
+func (m *Model) Exporting() bool { return m.exp != nil }
+
+// Scanning reports whether a filtered scan is under way (benchmarks wait
+// for it).
+func (m *Model) Scanning() bool { return m.scanning() }
+
+// WindowComplete reports whether every match of the query is loaded.
+func (m *Model) WindowComplete() bool { return m.windowComplete() }
+
+// SetQuery applies a query as the / prompt would (benchmarks use it).
+func (m *Model) SetQuery(q *query.Query) tea.Cmd { return m.setQuery(q) }

@@ -1,0 +1,621 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"matomo-audit/data/activity"
+)
+
+// Below these the UI shows a "terminal too small" note instead.
+const (
+	minWidth  = 40
+	minHeight = 8
+)
+
+// layout is where everything goes at the current size.
+type layout struct {
+	small       bool
+	bodyH       int
+	tlW, tlH    int
+	dW, dH      int
+	side, below bool // detail pane placement when not full screen
+	full        bool
+	detailShown bool
+}
+
+func (m *Model) layout() layout {
+	l := layout{}
+	if m.w < minWidth || m.h < minHeight {
+		l.small = true
+		return l
+	}
+	l.bodyH = m.h - 3 // header, status bar, key hint
+	switch {
+	case m.detail.full:
+		l.full, l.detailShown = true, true
+		l.dW, l.dH = m.w, l.bodyH
+	case m.w >= 80+1+40:
+		// Side by side once the timeline keeps at least 80 columns next
+		// to a useful pane (40+).
+		l.side, l.detailShown = true, true
+		l.dW = min(max((m.w-1)*2/5, 40), 64, m.w-81)
+		l.tlW, l.tlH = m.w-l.dW-1, l.bodyH
+		l.dH = l.bodyH
+	case l.bodyH >= 12:
+		l.below, l.detailShown = true, true
+		l.dH = min(max(l.bodyH*2/5, 5), 14)
+		l.tlW, l.tlH = m.w, l.bodyH-l.dH-1
+		l.dW = m.w
+	default:
+		l.tlW, l.tlH = m.w, l.bodyH
+	}
+	return l
+}
+
+func (m *Model) timelineRows() int {
+	l := m.layout()
+	if l.full {
+		// Keep paging sized for the timeline that comes back.
+		return max(1, l.bodyH-8)
+	}
+	return max(1, l.tlH)
+}
+
+func (m *Model) detailVisible() bool { return m.layout().detailShown }
+
+// View renders the screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "matomo-audit · " + m.srcLabel()
+	return v
+}
+
+func (m *Model) srcLabel() string {
+	if m.src == nil {
+		return ""
+	}
+	return safe(m.src.Label())
+}
+
+func (m *Model) render() string {
+	if m.w == 0 || m.h == 0 {
+		return ""
+	}
+	l := m.layout()
+	if l.small {
+		return m.tooSmall()
+	}
+	var body []string
+	switch {
+	case m.picker != nil:
+		body = m.pickerView(m.w, l.bodyH)
+	case m.showHelp:
+		body = m.helpScreen(l.bodyH)
+	case l.full:
+		body = m.detailPane(m.w, l.bodyH)
+	case l.side:
+		tl := m.timelineView(l.tlW, l.tlH)
+		dp := m.detailPane(l.dW, l.dH)
+		sep := m.th.Border.Render("│")
+		body = make([]string, l.bodyH)
+		for i := range body {
+			body[i] = tl[i] + sep + dp[i]
+		}
+	case l.below:
+		body = append(m.timelineView(l.tlW, l.tlH), m.th.Border.Render(m.paneRule(m.w)))
+		body = append(body, m.detailPane(m.w, l.dH)...)
+	default:
+		body = m.timelineView(l.tlW, l.tlH)
+	}
+	if m.exp != nil {
+		// Over the timeline, so the selection being exported stays in
+		// sight around it.
+		body = m.overlayBox(body, m.exportBox(m.w))
+	}
+	lines := make([]string, 0, m.h)
+	lines = append(lines, m.header())
+	lines = append(lines, body...)
+	if m.prompt != nil {
+		lines = append(lines, m.promptStatus(m.w), m.promptLine(m.w))
+	} else {
+		lines = append(lines, m.statusBar(), m.hint())
+	}
+	return strings.Join(lines, "\n")
+}
+
+// paneRule is the line between timeline and a detail pane below it.
+func (m *Model) paneRule(w int) string {
+	label := "─ detail "
+	if m.detail.focus {
+		label = "─ detail (tab: back to the timeline) "
+	}
+	return fit(label+strings.Repeat("─", w), w, "")
+}
+
+func (m *Model) tooSmall() string {
+	msg := []string{
+		"Terminal too small",
+		fmt.Sprintf("%dx%d, need %dx%d", m.w, m.h, minWidth, minHeight),
+		"q quits",
+	}
+	out := make([]string, m.h)
+	top := max(0, (m.h-len(msg))/2)
+	for i := range out {
+		line := ""
+		if j := i - top; j >= 0 && j < len(msg) {
+			line = clip(msg[j], m.w, "")
+			line = strings.Repeat(" ", max(0, (m.w-width(line))/2)) + line
+		}
+		out[i] = fit(line, m.w, "")
+	}
+	return strings.Join(out, "\n")
+}
+
+func (m *Model) header() string {
+	left := " matomo-audit "
+	mid := " " + m.srcLabel() + " · times " + zoneName(m)
+	right := " ? help "
+	avail := m.w - width(left) - width(right)
+	mid = fit(mid, max(0, avail), m.th.Ellipsis)
+	return m.th.Header.Render(left) + m.th.HeaderDim.Render(mid) + m.th.Header.Render(right)
+}
+
+func zoneName(m *Model) string {
+	if m.loc.String() == "UTC" {
+		return "UTC"
+	}
+	abbr, _ := m.now().In(m.loc).Zone()
+	return m.loc.String() + " (" + abbr + ")"
+}
+
+// column widths for a timeline w cells wide.
+type cols struct {
+	time, user, ip, desc int
+	shortTime            bool
+}
+
+// gutter is the cursor mark, the severity mark and a space.
+const gutter = 3
+
+// minDesc is the description width the IP column must leave: what
+// happened matters more than where from (the detail pane has the IP).
+const minDesc = 50
+
+func columns(w int) cols {
+	c := cols{time: 19}
+	if w < 70 {
+		c.time, c.shortTime = 14, true
+	}
+	c.user = min(max(w/6, 10), 20)
+	used := gutter + c.time + 1 + c.user + 1
+	ip := 22
+	if w >= 150 {
+		ip = 30 // room for most IPv6 addresses
+	}
+	if w-used-ip-1 >= minDesc {
+		c.ip = ip
+		used += ip + 1
+	}
+	c.desc = max(1, w-used)
+	return c
+}
+
+func (m *Model) timelineView(w, h int) []string {
+	out := make([]string, h)
+	tl := &m.tl
+	switch {
+	case !tl.loaded && m.status.err == "":
+		out[0] = m.th.Empty.Render(fit("  loading…", w, ""))
+	case len(tl.events) == 0 && tl.loaded:
+		msg := "  no events in this table"
+		if !m.query.Empty() {
+			msg = "  no events match " + safe(m.query.String())
+		}
+		out[0] = m.th.Empty.Render(fit(msg, w, m.th.Ellipsis))
+	}
+	c := columns(w)
+	for i := 0; i < h; i++ {
+		idx := tl.offset + i
+		if idx >= len(tl.events) {
+			if out[i] == "" {
+				out[i] = strings.Repeat(" ", w)
+			}
+			continue
+		}
+		e := &tl.events[idx]
+		out[i] = m.row(e, idx == tl.cursor, m.selected(e.ID), c, w)
+	}
+	return out
+}
+
+func (m *Model) row(e *activity.Event, cursor, selected bool, c cols, w int) string {
+	th := m.th
+	cur := " "
+	switch {
+	case cursor:
+		cur = th.MarkCursor
+	case selected:
+		cur = th.MarkSelected
+	}
+	mark := " "
+	switch e.Severity {
+	case activity.Security:
+		mark = th.MarkSecurity
+	case activity.Notice:
+		mark = th.MarkNotice
+	}
+	ts := "(no valid time)"
+	if !e.Time.IsZero() {
+		layout := "2006-01-02 15:04:05"
+		if c.shortTime {
+			layout = "01-02 15:04:05"
+		}
+		ts = e.Time.In(m.loc).Format(layout)
+	}
+	login := safe(e.Login)
+	userMark := ""
+	switch {
+	case e.User.Kind.Pseudo():
+		userMark = th.MarkPseudo
+	case e.User.Kind == activity.UserGone:
+		userMark = th.MarkGone
+	}
+	// The mark sits right after the (possibly shortened) name.
+	user := padRight(clip(login, c.user-width(userMark), th.Ellipsis)+userMark, c.user)
+	desc := fit(safe(e.Description), c.desc, th.Ellipsis)
+	ip := ""
+	if c.ip > 0 {
+		t := e.IPText()
+		if e.Country != "" {
+			t += " " + safe(e.Country)
+		}
+		ip = fit(t, c.ip, th.Ellipsis)
+	}
+	if cursor || selected {
+		line := cur + mark + " " + fit(ts, c.time, "") + " " + user + " "
+		if c.ip > 0 {
+			line += ip + " "
+		}
+		line += desc
+		if cursor {
+			return th.Cursor.Render(fit(line, w, ""))
+		}
+		return th.Selected.Render(fit(line, w, ""))
+	}
+	userStyle := th.User
+	switch {
+	case e.User.Kind.Pseudo():
+		userStyle = th.UserPseudo
+	case e.User.Kind == activity.UserGone:
+		userStyle = th.UserGone
+	}
+	descStyle, markStyle := th.Desc, th.Row
+	switch e.Severity {
+	case activity.Security:
+		descStyle, markStyle = th.Security, th.Security
+	case activity.Notice:
+		markStyle = th.Notice
+	}
+	if m.flashing(e.ID) {
+		descStyle = th.Flash
+	}
+	var b strings.Builder
+	b.WriteString(cur)
+	b.WriteString(markStyle.Render(mark))
+	b.WriteByte(' ')
+	b.WriteString(th.Time.Render(fit(ts, c.time, "")))
+	b.WriteByte(' ')
+	b.WriteString(userStyle.Render(user))
+	b.WriteByte(' ')
+	if c.ip > 0 {
+		b.WriteString(th.IP.Render(ip))
+		b.WriteByte(' ')
+	}
+	b.WriteString(descStyle.Render(desc))
+	return padRight(b.String(), w)
+}
+
+// syncDetail records the detail pane's size and length after every
+// update, so scrolling keys know their bounds without View changing state.
+func (m *Model) syncDetail() {
+	l := m.layout()
+	m.detail.height, m.detail.total = l.dH, 0
+	if e := m.current(); e != nil && l.detailShown {
+		m.detail.total = len(m.detailLines(e, max(1, l.dW-2)))
+	}
+	m.detail.clampScroll()
+}
+
+// detailPane is the cursor event's detail, scrolled, exactly h lines of w.
+func (m *Model) detailPane(w, h int) []string {
+	out := make([]string, h)
+	e := m.current()
+	var lines []string
+	inner := max(1, w-2)
+	if e == nil {
+		lines = []string{m.th.Empty.Render("no event selected")}
+	} else {
+		lines = m.detailLines(e, inner)
+	}
+	scroll := min(max(m.detail.scroll, 0), max(0, len(lines)-h))
+	for i := range out {
+		line := ""
+		if j := scroll + i; j < len(lines) {
+			line = lines[j]
+		}
+		out[i] = " " + padRight(clipStyled(line, inner), inner) + " "
+	}
+	if more := len(lines) - scroll - h; more > 0 && h > 1 {
+		hint := fmt.Sprintf("↓ %d more lines", more)
+		if m.detail.full || m.detail.focus {
+			hint += " (j/k, pgdn)"
+		} else {
+			hint += " (tab to scroll, enter for full screen)"
+		}
+		out[h-1] = " " + m.th.DetailDim.Render(fit(hint, inner, m.th.Ellipsis)) + " "
+	}
+	return out
+}
+
+// clipStyled cuts a styled line to w cells, keeping its escape codes
+// balanced.
+func clipStyled(s string, w int) string {
+	if width(s) <= w {
+		return s
+	}
+	return lipgloss.NewStyle().MaxWidth(w).Render(s)
+}
+
+// statusBar: the query as chips with its match count, the position, and
+// on the right whatever is going on (scan progress, errors).
+func (m *Model) statusBar() string {
+	th := m.th
+	var left strings.Builder
+	left.WriteString(th.Status.Render(" "))
+	if m.query.Empty() {
+		left.WriteString(th.Status.Render("all events"))
+	} else {
+		for _, t := range m.query.Terms {
+			style := th.Chip
+			if t.Negate {
+				style = th.ChipNeg
+			}
+			left.WriteString(style.Render(" " + safe(t.String()) + " "))
+			left.WriteString(th.Status.Render(" "))
+		}
+		left.WriteString(th.Status.Render(m.countText()))
+	}
+	if b := m.followBadge(); b != "" {
+		style := th.StatusKey
+		if m.fol.mode == followPaused {
+			style = th.StatusWarn
+		}
+		left.WriteString(style.Render(" " + b + " "))
+	}
+	if s := m.selectionText(); s != "" {
+		left.WriteString(th.StatusKey.Render(" " + s + " "))
+	}
+	if e := m.current(); e != nil {
+		pos := " · #" + thousands(e.ID)
+		if m.hi > m.lo && e.ID >= m.lo && e.ID <= m.hi {
+			pos += fmt.Sprintf(" (%d%%)", int(float64(e.ID-m.lo)*100/float64(m.hi-m.lo)))
+		}
+		left.WriteString(th.Status.Render(pos))
+	}
+	var right string
+	var rightStyle lipgloss.Style
+	switch {
+	case m.status.err != "":
+		// The error gets the room: keep 12 cells on the left and the
+		// retry count whole; shorten the message itself.
+		suffix := " "
+		if m.status.retrying {
+			suffix = fmt.Sprintf(" · reconnecting (attempt %d) ", m.status.retries)
+		}
+		room := max(0, m.w-12-width(suffix)-1)
+		right = " " + clip(safe(m.status.err), room, th.Ellipsis) + suffix
+		rightStyle = th.StatusErr
+	case m.status.toast != "":
+		right, rightStyle = " "+clip(safe(m.status.toast), max(0, m.w-13), th.Ellipsis)+" ", th.Toast
+		if m.status.toastWarn {
+			rightStyle = th.StatusWarn
+		}
+	case m.scanning():
+		right, rightStyle = " "+m.scanProgress()+" · esc stops ", th.StatusWarn
+	case m.tl.stopped:
+		right, rightStyle = " scan stopped · move past the edge to go on ", th.StatusWarn
+	case m.tl.jumping:
+		right, rightStyle = " loading… ", th.StatusWarn
+	case m.tl.loadingOlder || m.tl.loadingNewer:
+		right, rightStyle = " fetching more… ", th.StatusWarn
+	case m.status.note != "":
+		right, rightStyle = " "+m.status.note+" ", th.StatusWarn
+	}
+	rw := min(width(right), m.w)
+	right = clip(right, rw, th.Ellipsis)
+	l := left.String()
+	if width(l) > m.w-rw {
+		l = clipStyled(l, max(0, m.w-rw-1)) + th.Status.Render(th.Ellipsis)
+	}
+	return padStyled(l, m.w-rw, th.Status) + rightStyle.Render(right)
+}
+
+// padStyled fills styled text to w cells with the style's background.
+func padStyled(s string, w int, st lipgloss.Style) string {
+	if n := w - width(s); n > 0 {
+		return s + st.Render(strings.Repeat(" ", n))
+	}
+	return s
+}
+
+// scanProgress says how far a filtered scan has read, in rows of the table.
+func (m *Model) scanProgress() string {
+	tl := &m.tl
+	span := uint64(1)
+	if m.hi >= m.lo {
+		span = m.hi - m.lo + 1
+	}
+	var scanned uint64
+	dir := "scanning"
+	switch {
+	case tl.runFrom[0] != 0 && tl.loadingOlder:
+		scanned = tl.runFrom[0] - min(tl.olderAnchor, tl.runFrom[0])
+		dir = "scanning older"
+	case tl.runFrom[1] != 0 && tl.loadingNewer:
+		scanned = max(tl.newerAnchor, tl.runFrom[1]) - tl.runFrom[1]
+		dir = "scanning newer"
+	default:
+		return "scanning…"
+	}
+	return dir + ": " + short(scanned) + " of " + short(span) + " rows"
+}
+
+// short writes large counts like 4.1M, 10M, 830k.
+func short(n uint64) string {
+	switch {
+	case n >= 10_000_000:
+		return uitoa(n/1_000_000) + "M"
+	case n >= 1_000_000:
+		return uitoa(n/1_000_000) + "." + uitoa(n/100_000%10) + "M"
+	case n >= 10_000:
+		return uitoa(n/1000) + "k"
+	}
+	return thousands(n)
+}
+
+func (m *Model) hint() string {
+	var h string
+	switch {
+	case m.exp != nil && m.exp.stage == exportWriting:
+		h = "esc: cancel the export · ctrl+c: cancel and quit"
+	case m.exp != nil && m.exp.stage == exportConfirm:
+		h = "y: overwrite · n/esc: choose another name"
+	case m.exp != nil:
+		h = "enter: write · tab: JSON array / ndjson · ←/→ ctrl+a ctrl+e: edit the path · esc: cancel"
+	case m.showHelp:
+		h = "? or esc: close help · q: quit"
+	case m.detail.full:
+		h = "j/k pgup/pgdn: scroll · r: stored text · enter/esc: back · q: quit"
+	case m.detail.focus:
+		h = "j/k pgup/pgdn: scroll the detail · tab/esc: back to the timeline · q: quit"
+	default:
+		// Cut at a whole entry, never mid-word.
+		var hint string
+		for i := len(m.keys.ShortHelp()); i > 0; i-- {
+			hint = " " + m.help.ShortHelpView(m.keys.ShortHelp()[:i])
+			if width(hint) <= m.w {
+				break
+			}
+		}
+		return padRight(clipStyled(hint, m.w), m.w)
+	}
+	return m.th.Hint.Render(fit(" "+h, m.w, m.th.Ellipsis))
+}
+
+func (m *Model) helpScreen(h int) []string {
+	th := m.th
+	var b strings.Builder
+	b.WriteString(th.HelpTitle.Render("Keys"))
+	b.WriteString("\n\n")
+	b.WriteString(m.keyColumns(m.w - 8))
+	b.WriteString("\n\n")
+	b.WriteString(th.HelpTitle.Render("Marks"))
+	b.WriteString("\n")
+	b.WriteString(th.Security.Render(th.MarkSecurity) + th.HelpDesc.Render(" security event    ") +
+		th.Notice.Render(th.MarkNotice) + th.HelpDesc.Render(" notice    ") +
+		th.HelpKey.Render(th.MarkCursor) + th.HelpDesc.Render(" cursor    ") +
+		th.HelpKey.Render(th.MarkSelected) + th.HelpDesc.Render(" selected (v)"))
+	b.WriteString("\n")
+	b.WriteString(th.UserPseudo.Render("name"+th.MarkPseudo) + th.HelpDesc.Render(" Matomo System, console or anonymous    ") +
+		th.UserGone.Render("name"+th.MarkGone) + th.HelpDesc.Render(" not a current user"))
+	return placeBox(th.HelpBox.Render(b.String()), m.w, h)
+}
+
+// keyColumns lays the key groups out side by side while they fit in w
+// cells and stacks the rest below, so every key is listed at any width
+// (the help bubble would cut what does not fit).
+func (m *Model) keyColumns(w int) string {
+	full := m.help
+	full.SetWidth(0)
+	var cols []string
+	for _, g := range m.keys.FullHelp() {
+		cols = append(cols, full.FullHelpView([][]key.Binding{g}))
+	}
+	var rows []string
+	var row []string
+	rowW := 0
+	for _, c := range cols {
+		cw := lipgloss.Width(c)
+		if len(row) > 0 && rowW+4+cw > w {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, rowW = nil, 0
+		}
+		if len(row) > 0 {
+			row = append(row, "    ")
+			rowW += 4
+		}
+		row = append(row, c)
+		rowW += cw
+	}
+	if len(row) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	return strings.Join(rows, "\n")
+}
+
+// placeBox centres a box in a w x h area, exactly h lines of w cells.
+// overlayBox draws box over the body, on whole rows (slivers of rows
+// beside a box read as noise): centred, or at the top or bottom when that
+// hides fewer selected rows.
+func (m *Model) overlayBox(lines []string, box string) []string {
+	rows := strings.Split(box, "\n")
+	bw := 0
+	for _, r := range rows {
+		bw = max(bw, width(r))
+	}
+	bw = min(bw, m.w)
+	spare := max(0, len(lines)-len(rows))
+	hidden := func(top int) int {
+		n := 0
+		for i := top; i < top+len(rows) && i < len(lines); i++ {
+			if idx := m.tl.offset + i; i < m.timelineRows() && idx < len(m.tl.events) && m.selected(m.tl.events[idx].ID) {
+				n++
+			}
+		}
+		return n
+	}
+	top := spare / 2
+	for _, t := range []int{0, spare} {
+		if hidden(t) < hidden(top) {
+			top = t
+		}
+	}
+	out := append([]string(nil), lines...)
+	left := (m.w - bw) / 2
+	for i, r := range rows {
+		if j := top + i; j < len(out) {
+			out[j] = padRight(strings.Repeat(" ", left)+clipStyled(r, bw), m.w)
+		}
+	}
+	return out
+}
+
+func placeBox(box string, w, h int) []string {
+	placed := lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
+	lines := strings.Split(placed, "\n")
+	out := make([]string, h)
+	for i := range out {
+		if i < len(lines) {
+			out[i] = padRight(clipStyled(lines[i], w), w)
+		} else {
+			out[i] = strings.Repeat(" ", w)
+		}
+	}
+	return out
+}
