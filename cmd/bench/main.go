@@ -1,0 +1,222 @@
+// Command bench measures matomo-audit against a seeded table (see
+// cmd/seed and scripts/bench.sh): time from launch to the first screen,
+// page fetches at every depth, and memory after scrolling 100k events
+// through the real UI model.
+//
+//	go run ./cmd/bench -dsn 'root@tcp(127.0.0.1:3306)/bench_1m'
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"matomo-audit/data/mysqldb"
+	"matomo-audit/data/source"
+	"matomo-audit/theme"
+	"matomo-audit/ui"
+)
+
+func main() {
+	dsn := flag.String("dsn", "root@tcp(127.0.0.1:3306)/bench_1m", "database holding a seeded table")
+	prefix := flag.String("prefix", "matomo_", "table prefix")
+	scroll := flag.Int("scroll", 100_000, "events to scroll through for the memory figure")
+	exportN := flag.Uint64("export", 1_000_000, "events to export through the TUI (0: skip)")
+	flag.Parse()
+	if err := run(*dsn, *prefix, *scroll, *exportN); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dsn, prefix string, scroll int, exportN uint64) error {
+	ctx := context.Background()
+	opts := mysqldb.Options{DSN: dsn, Prefix: prefix}
+
+	// Launch to first screen: connect, check the schema, read the newest
+	// page and the id range, render a 160x48 screen.
+	var launches []time.Duration
+	for i := 0; i < 15; i++ {
+		start := time.Now()
+		src, err := mysqldb.Open(ctx, opts)
+		if err != nil {
+			return err
+		}
+		// As the binary starts by default: following.
+		m := ui.New(ui.Options{Source: src, Theme: theme.Dark(), Follow: true})
+		drive(m, tea.WindowSizeMsg{Width: 160, Height: 48})
+		drainUntil(m, m.Init(), func() bool { return m.CursorID() != 0 })
+		if m.CursorID() == 0 || !strings.Contains(m.View().Content, "│") {
+			return fmt.Errorf("first screen has no events")
+		}
+		launches = append(launches, time.Since(start))
+		m.Close()
+		src.Close()
+	}
+
+	src, err := mysqldb.Open(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	lo, hi, err := src.Bounds(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("table: %s rows (ids %d..%d), %s\n\n", thousands(hi-lo+1), lo, hi, runtime.GOARCH)
+	fmt.Printf("| measure | median | p95 | max | target |\n|---|---|---|---|---|\n")
+	row("launch to first screen (connect, schema check, follow start, newest page, render)", launches, "< 100 ms")
+
+	// Jumps: the newest (G) and the oldest (g) screenful x 3.
+	for _, j := range []struct {
+		name string
+		dir  source.Direction
+	}{{"newest page (G)", source.Older}, {"oldest page (g)", source.Newer}} {
+		var d []time.Duration
+		for i := 0; i < 40; i++ {
+			start := time.Now()
+			if _, err := src.Page(ctx, source.Request{Dir: j.dir, Limit: 144}); err != nil {
+				return err
+			}
+			d = append(d, time.Since(start))
+		}
+		row(j.name+", 144 events", d, "instant")
+	}
+	// Page fetches at depths, both directions, as scrolling does.
+	for _, depth := range []float64{0.1, 0.5, 0.9} {
+		anchor := lo + uint64(float64(hi-lo)*depth)
+		var older, newer []time.Duration
+		for i := 0; i < 40; i++ {
+			for _, dir := range []source.Direction{source.Older, source.Newer} {
+				start := time.Now()
+				if _, err := src.Page(ctx, source.Request{Dir: dir, Anchor: anchor, Limit: 144}); err != nil {
+					return err
+				}
+				if dir == source.Older {
+					older = append(older, time.Since(start))
+				} else {
+					newer = append(newer, time.Since(start))
+				}
+			}
+		}
+		row(fmt.Sprintf("144 older events at %.0f%% depth", depth*100), older, "< 5 ms")
+		row(fmt.Sprintf("144 newer events at %.0f%% depth", depth*100), newer, "< 5 ms")
+	}
+
+	fmt.Printf("\n| follow | median | p95 | max | target |\n|---|---|---|---|---|\n")
+	if err := followFigures(ctx, src, hi); err != nil {
+		return err
+	}
+	fmt.Printf("\n| filters | median | p95 | max | target |\n|---|---|---|---|---|\n")
+	if err := filters(dsn, prefix, hi-lo+1); err != nil {
+		return err
+	}
+	fmt.Printf("\n| scrolling | median | p95 | max | target |\n|---|---|---|---|---|\n")
+
+	// Memory: scroll a 160x48 UI through `scroll` events with pgup, as a
+	// user holding the key would, and read the process's RSS.
+	m := ui.New(ui.Options{Source: src, Theme: theme.Dark()})
+	defer m.Close()
+	drive(m, tea.WindowSizeMsg{Width: 160, Height: 48})
+	drain(m, m.Init())
+	first := m.CursorID()
+	var keys []time.Duration
+	start := time.Now()
+	for first-m.CursorID() < uint64(scroll) && m.CursorID() > lo {
+		t := time.Now()
+		drive(m, tea.KeyPressMsg{Code: tea.KeyPgUp})
+		_ = m.View()
+		keys = append(keys, time.Since(t))
+	}
+	took := time.Since(start)
+	runtime.GC()
+	debug.FreeOSMemory()
+	row("pgup key, including any page load and render", keys, "smooth")
+	fmt.Printf("\nscrolled %s events in %s (%s events/s); RSS after: %.1f MB (target <= 60 MB)\n",
+		thousands(first-m.CursorID()), took.Round(time.Millisecond), thousands(uint64(float64(first-m.CursorID())/took.Seconds())), rssMB())
+	if exportN > 0 {
+		fmt.Println()
+		if err := tuiExport(src, hi, min(exportN, hi-lo+1)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func row(name string, d []time.Duration, target string) {
+	slices.Sort(d)
+	p := func(q float64) string { return ms(d[min(len(d)-1, int(q*float64(len(d))))]) }
+	fmt.Printf("| %s | %s | %s | %s | %s |\n", name, p(0.5), p(0.95), ms(d[len(d)-1]), target)
+}
+
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64) + " ms"
+}
+
+// drive feeds one message and runs what it asks for, as the Bubble Tea
+// runtime would, synchronously.
+func drive(m *ui.Model, msg tea.Msg) {
+	_, cmd := m.Update(msg)
+	drain(m, cmd)
+}
+
+func drain(m *ui.Model, cmd tea.Cmd) { drainUntil(m, cmd, func() bool { return false }) }
+
+// drainUntil is drain that stops once done says so: following polls for
+// ever.
+func drainUntil(m *ui.Model, cmd tea.Cmd, done func() bool) {
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 && !done() {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			if t := fmt.Sprintf("%T", msg); strings.HasPrefix(t, "tea.") && t[4] >= 'a' && t[4] <= 'z' {
+				continue // terminal queries
+			}
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+}
+
+func rssMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+func thousands(n uint64) string {
+	s := strconv.FormatUint(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
