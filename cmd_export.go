@@ -61,6 +61,9 @@ func runExport(ctx context.Context, g *globals, f *exportFlags, stdout, stderr i
 	var file *export.File
 	out := stdout
 	if f.output != "" && f.output != "-" {
+		if g.noExport {
+			return usageError{fmt.Errorf("--output is disabled by --no-export or MATOMO_AUDIT_NO_EXPORT: writing files is turned off on this host (standard output still works)")}
+		}
 		// Refuse an existing file before connecting, not after an hour of
 		// streaming.
 		file, err = export.Create(f.output, f.force)

@@ -146,6 +146,23 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("%v: stderr %q, want one line containing %q", c.args, r.stderr, c.want)
 		}
 	}
+	// --no-export forbids files, however it is asked for, and nothing is
+	// created; standard output stays available.
+	for _, c := range []struct {
+		env  []string
+		args []string
+	}{
+		{nil, []string{"export", "--demo", "--no-export", "-o", "x.json"}},
+		{[]string{"MATOMO_AUDIT_NO_EXPORT=1"}, []string{"export", "--demo", "--output", "x.json"}},
+	} {
+		r := runBin(t, c.env, c.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, "--output is disabled by --no-export") || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+			t.Errorf("%v %v: exit %d, stderr %q", c.env, c.args, r.code, r.stderr)
+		}
+	}
+	if r := runBin(t, []string{"MATOMO_AUDIT_NO_EXPORT=1"}, "export", "--demo", "--format", "ndjson", "-q", "id:3046"); r.code != 0 || !strings.Contains(r.stdout, `"id":3046`) {
+		t.Errorf("--no-export to stdout: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
 	if r := runBin(t, nil, "--version"); r.code != 0 || !strings.HasPrefix(r.stdout, "matomo-audit ") {
 		t.Errorf("--version: %d %q", r.code, r.stdout)
 	}
