@@ -72,7 +72,7 @@ rate() { awk -v n="$have" -v ms="$1" 'BEGIN { printf "%\047d", n / (ms / 1000) }
 sec() { awk -v ms="$1" 'BEGIN { printf "%.2f s", ms / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 verdict() { awk -v a="$1" -v b="$2" -v op="$3" -v t="$4" 'BEGIN { ok = op == "<=" ? a / b <= t : a / b >= t; printf "%s", ok ? "met" : "MISSED" }'; }
-all() { tr '\n' ' ' < "$tmp/$1" | awk '{ for (i = 1; i <= NF; i += 2) printf "%s%.2f", i > 1 ? " / " : "", $i / 1000 }'; }
+all() { tr '\n' ' ' < "$tmp/$1" | awk '{ for (i = 1; i <= NF; i += 2) printf "%s%.2f", (i > 1 ? " / " : ""), $i / 1000 }'; }
 
 pool=$("${client[@]}" -N -e "SELECT ROUND(@@innodb_buffer_pool_size / 1048576)")
 size=$("${client[@]}" -N -e "SELECT ROUND(data_length / 1048576) FROM information_schema.tables WHERE table_schema = '$db' AND table_name = 'matomo_activity_log'")

@@ -107,7 +107,11 @@ type scanSpec struct {
 // to look at and whether the range was exhausted.
 func (s *Source) scan(ctx context.Context, sp *scanSpec) (next uint64, end bool, err error) {
 	cond, args := sp.f.SQL(query.Schema{HasIPCountry: s.hasIPCountry})
-	if cond == "" {
+	if cond == "" || sp.f.OnlyIDBounds() {
+		// An id range is a primary-key range: read it straight, without
+		// the two-step chunking a condition on other columns needs. The
+		// callers have already narrowed start and stop to it, and every
+		// row is still checked against the filter.
 		return s.scanAll(ctx, sp)
 	}
 	return s.scanFiltered(ctx, sp, cond, args)

@@ -78,6 +78,21 @@ func Compile(q *Query, now time.Time, loc *time.Location) *Filter {
 // MatchAll reports whether the filter lets every event through.
 func (f *Filter) MatchAll() bool { return f == nil || len(f.groups) == 0 }
 
+// OnlyIDBounds reports whether IDBounds says all the filter says: every
+// term is a single positive id range, so every id within the bounds
+// matches and a reader needs no condition beyond them.
+func (f *Filter) OnlyIDBounds() bool {
+	if f == nil {
+		return true
+	}
+	for _, g := range f.groups {
+		if g.key != KeyID || g.negate || len(g.ranges) != 1 {
+			return false
+		}
+	}
+	return true
+}
+
 // Match is the evaluator both sources apply to every candidate row.
 func (f *Filter) Match(e *activity.Event) bool {
 	if f == nil {

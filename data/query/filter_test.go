@@ -141,7 +141,32 @@ func TestBounds(t *testing.T) {
 		t.Errorf("TimeBounds = %v %v", since, until)
 	}
 	var nilF *Filter
-	if lo, hi := nilF.IDBounds(); lo != 0 || hi != ^uint64(0) || !nilF.MatchAll() {
+	if lo, hi := nilF.IDBounds(); lo != 0 || hi != ^uint64(0) || !nilF.MatchAll() || !nilF.OnlyIDBounds() {
 		t.Error("nil filter must be unbounded and match all")
+	}
+	// Only a single positive range per term lets a reader skip the filter's
+	// SQL: every id inside the bounds must match.
+	for src, want := range map[string]bool{
+		"": true, "id:10..20": true, "id:10..": true, "id:..20": true, "id:5": true,
+		"id:10..20 id:30..40": false, "-id:17": false, "id:10..20 -id:17": false,
+		"id:10..20 user:alice": false, "id:10..20 since:1h": false,
+	} {
+		q, err := Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := Compile(q, now, time.UTC)
+		if got := f.OnlyIDBounds(); got != want {
+			t.Errorf("%q: OnlyIDBounds = %v, want %v", src, got, want)
+		}
+		if !want {
+			continue
+		}
+		lo, hi := f.IDBounds()
+		for _, id := range []uint64{lo, hi, lo + (hi-lo)/2} {
+			if e := (activity.Event{ID: id}); !f.Match(&e) {
+				t.Errorf("%q: id %d within the bounds does not match", src, id)
+			}
+		}
 	}
 }
