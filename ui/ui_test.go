@@ -177,7 +177,7 @@ func TestDetailShowsEveryField(t *testing.T) {
 	v := plainView(m)
 	e := m.current()
 	for _, want := range []string{
-		"Event #" + thousands(e.ID), e.Time.Format("2006-01-02 15:04:05") + " UTC · 2 days ago", "user      alice", "current user · super user · alice@example.org",
+		"Event #" + thousands(e.ID), e.Time.Format("2006-01-02 15:04:05") + " UTC · 17 hours ago", "user      alice", "current user · super user · alice@example.org",
 		"type      ActivityLog/UserSetSuperUserAccess", "category  user", "severity  security",
 		"ip        " + demo.IncidentIP + " · country ru", "what      granted super user access to mallory (mallory@example.org)",
 		"parameters", `has_access: 1`, "- type: user", "login: mallory", "email: mallory@example.org",

@@ -240,11 +240,12 @@ func (s *Source) workingTime(start, end time.Time) time.Time {
 	}
 }
 
-// incident is the story the demo tells: two days ago at night, a burst of
+// incident is the story the demo tells: eighteen hours ago, a burst of
 // failed logins from one address, then a successful login as alice from
-// it, a new super user, a token, a plugin, 2FA off; cleaned up next morning.
+// it, a new super user, a token, a plugin, 2FA off; cleaned up six hours
+// later. It lies inside the summary's default window (the last 24 hours).
 func (s *Source) incident(end time.Time) []planned {
-	t := end.Add(-48 * time.Hour).Truncate(24 * time.Hour).Add(2*time.Hour + 13*time.Minute + 5*time.Second)
+	t := end.Add(-18 * time.Hour).Truncate(time.Hour).Add(13*time.Minute + 5*time.Second)
 	var out []planned
 	typed := []string{"admin", "root", "alice", "test", "administrator", "alice", "matomo", "admin"}
 	for i := 0; i < 30; i++ {
