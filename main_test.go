@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"syscall"
@@ -18,6 +19,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"matomo-audit/data/dbtest"
+	"matomo-audit/data/demo"
 )
 
 var bin string
@@ -57,6 +59,42 @@ func runBin(t *testing.T, env []string, args ...string) result {
 		t.Fatal(err)
 	}
 	return result{code, out.String(), errb.String()}
+}
+
+func TestSummaryCommand(t *testing.T) {
+	r := runBin(t, nil, "summary", "--demo")
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("summary --demo: exit %d, stderr %q", r.code, r.stderr)
+	}
+	// The demo incident: the burst from its address, the super-user grant
+	// as the first privilege change.
+	burst := regexp.MustCompile(`(?m)^  ip +` + regexp.QuoteMeta(demo.IncidentIP) + ` +30 failures`)
+	priv := regexp.MustCompile(`(?m)^Privilege changes \(\d+\)\n.*#\d+ +alice +granted super user access`)
+	if !burst.MatchString(r.stdout) || !priv.MatchString(r.stdout) {
+		t.Fatalf("summary --demo:\n%s", r.stdout)
+	}
+	r = runBin(t, nil, "summary", "--demo", "--format", "json", "--window", "all", "-q", "-user:\"Matomo System\"")
+	var rep struct {
+		Query  string `json:"query"`
+		Window string `json:"window"`
+		Events int    `json:"events"`
+		Bursts []struct {
+			By, Key string
+			Count   int
+		} `json:"failed_login_bursts"`
+		Users []struct{ Name string } `json:"users"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || r.code != 0 {
+		t.Fatalf("summary --format json: exit %d, %v\n%s", r.code, err, r.stdout)
+	}
+	if rep.Window != "all" || rep.Query != `-user:"Matomo System"` || rep.Events < 1000 || len(rep.Bursts) == 0 || rep.Bursts[0].Key != demo.IncidentIP {
+		t.Fatalf("json report: %+v", rep)
+	}
+	for _, u := range rep.Users {
+		if u.Name == "Matomo System" {
+			t.Fatal("the query's exclusion was not applied")
+		}
+	}
 }
 
 func TestDemoExportHead(t *testing.T) {
@@ -137,6 +175,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"tail", "--demo", "--since", "soonish"}, `--since: "soonish"`},
 		{[]string{"tail", "--demo", "--poll", "0s"}, "--poll must be positive"},
 		{[]string{"--demo", "--poll", "-1s"}, "--poll must be positive"},
+		{[]string{"summary", "--demo", "--window", "2d"}, `--window: unknown window "2d"`},
+		{[]string{"summary", "--demo", "--format", "xml"}, `unknown format "xml"`},
+		{[]string{"summary", "--demo", "--burst-min", "1"}, "--burst-min must be at least 2"},
 	} {
 		r := runBin(t, nil, c.args...)
 		if r.code != 2 {

@@ -131,8 +131,9 @@ type Report struct {
 	Bursts        []Burst `json:"failed_login_bursts"`
 	BurstMin      int     `json:"burst_min"`
 	BurstWithin   string  `json:"burst_within"`
-	// Privileges are listed most serious first (super-user access, then
-	// access, tokens, 2FA, users, password resets), newest first within
+	// Privileges are listed most serious first (super-user access granted,
+	// then removed, admin/write access, tokens, 2FA disabled, users
+	// created or removed, password resets), newest first within
 	// each; at most maxItems per kind are kept, PrivilegeCount counts all.
 	Privileges     []Item `json:"privilege_changes"`
 	PrivilegeCount int    `json:"privilege_change_count"`
@@ -162,23 +163,30 @@ const (
 func privilegeRank(e *activity.Event) int {
 	switch e.Type {
 	case "ActivityLog/UserSetSuperUserAccess":
-		return 1
+		// Someone gaining every right comes before it being taken away.
+		if v, _ := e.Params.Get("has_access"); v.Truthy() {
+			return 1
+		}
+		return 2
 	case "ActivityLog/UserSiteAccessChanged", "ActivityLog/UserCapabilitiesAdded":
 		// Only admin and write access (which the catalog rates security).
 		if e.Severity == activity.Security {
-			return 2
+			return 3
 		}
 	case "ActivityLog/UserCreatedAppSpecificTokenAuth":
-		return 3
-	case "ActivityLog/TwoFactorDisabled":
 		return 4
-	case "ActivityLog/UserCreated", "ActivityLog/UserRemoved":
+	case "ActivityLog/TwoFactorDisabled":
 		return 5
-	case "ActivityLog/PasswordResetInitiated", "ActivityLog/PasswordResetConfirmed":
+	case "ActivityLog/UserCreated", "ActivityLog/UserRemoved":
 		return 6
+	case "ActivityLog/PasswordResetInitiated", "ActivityLog/PasswordResetConfirmed":
+		return 7
 	}
 	return 0
 }
+
+// privilegeRanks is the number of ranks privilegeRank gives.
+const privilegeRanks = 7
 
 func isPluginChange(typ string) bool {
 	switch typ {
@@ -219,7 +227,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 		o.Window = DefaultWindow
 	}
 	now := o.Now.UTC().Truncate(time.Second)
-	r := Report{Window: o.Window.Name, Until: now, BurstMin: o.BurstMin, BurstWithin: o.BurstWithin.String(), Peak: -1}
+	r := Report{Window: o.Window.Name, Until: now, BurstMin: o.BurstMin, BurstWithin: Span(o.BurstWithin), Peak: -1}
 
 	lo, hi, err := src.Bounds(ctx)
 	if err != nil {
@@ -266,7 +274,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 	if width*time.Duration(o.Buckets) < now.Sub(since) {
 		width += time.Minute
 	}
-	r.BucketWidth, r.BucketSpan = width, width.String()
+	r.BucketWidth, r.BucketSpan = width, Span(width)
 	r.Buckets = make([]uint64, o.Buckets)
 
 	t := newTally(o, &r)
@@ -462,7 +470,7 @@ func (t *tally) finish() {
 		return a.Key < b.Key
 	})
 	r.Privileges = r.Privileges[:0]
-	for rank := 1; rank <= 6; rank++ {
+	for rank := 1; rank <= privilegeRanks; rank++ {
 		items := t.items[rank]
 		for i := len(items) - 1; i >= 0; i-- {
 			r.Privileges = append(r.Privileges, items[i])
@@ -473,6 +481,21 @@ func (t *tally) finish() {
 	r.Categories, r.CategoryCount = top(t.cats, t.o.Top, func(n string) string {
 		return withTerms(r.Query, query.Term{Key: query.KeyCategory, Values: []string{n}}.String())
 	})
+	// Lists are empty, never absent, in the JSON.
+	if r.Bursts == nil {
+		r.Bursts = []Burst{}
+	}
+	if r.Privileges == nil {
+		r.Privileges = []Item{}
+	}
+	if r.Plugins == nil {
+		r.Plugins = []Item{}
+	}
+	for i := range r.Bursts {
+		if r.Bursts[i].Others == nil {
+			r.Bursts[i].Others = []string{}
+		}
+	}
 	r.Peak = -1
 	for i, c := range r.Buckets {
 		if c > 0 && (r.Peak < 0 || c > r.Buckets[r.Peak]) {
@@ -497,4 +520,16 @@ func top(m map[string]uint64, n int, q func(string) string) ([]Count, int) {
 		out[i].Query = q(out[i].Name)
 	}
 	return out, len(m)
+}
+
+// Span writes a duration the way people say it: 10m, 3h, 1h30m, 45s.
+func Span(d time.Duration) string {
+	s := d.String()
+	if d%time.Minute == 0 {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if d%time.Hour == 0 {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -2,6 +2,9 @@ package summary
 
 import (
 	"context"
+	"fmt"
+	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,7 +52,8 @@ func TestDemoIncident(t *testing.T) {
 	if len(got) != b.Count || got[0].ID != b.FromID || got[len(got)-1].ID != b.ToID || !got[0].Time.Equal(b.First) || !got[len(got)-1].Time.Equal(b.Last) {
 		t.Fatalf("burst %+v, its query %q shows %d events", b, b.Query, len(got))
 	}
-	if len(r.Privileges) == 0 || r.Privileges[0].Type != "ActivityLog/UserSetSuperUserAccess" {
+	if len(r.Privileges) < 2 || !strings.HasPrefix(r.Privileges[0].Description, "granted super user access") ||
+		!strings.HasPrefix(r.Privileges[1].Description, "removed super user access") {
 		t.Fatalf("privileges %+v", r.Privileges)
 	}
 	if r.Total != uint64(len(matching(t, src, r.Query))) {
@@ -65,6 +69,64 @@ func TestDemoIncident(t *testing.T) {
 	for _, c := range append(r.Users, r.Categories...) {
 		if n := uint64(len(matching(t, src, c.Query))); n != c.Count {
 			t.Errorf("%s: %d counted, %d in the timeline (%s)", c.Name, c.Count, n, c.Query)
+		}
+	}
+}
+
+// TestBurstEdges: five failures within exactly the window are a burst,
+// five spread one second wider are not, and --burst-min/--burst-within
+// move those edges. Bursts come largest first, then latest first.
+func TestBurstEdges(t *testing.T) {
+	fail := func(ip string, at ...time.Duration) []activity.Row {
+		var rows []activity.Row
+		for _, d := range at {
+			rows = append(rows, activity.Row{Login: "x" + ip, Type: "ActivityLog/UserSignInFailed", Params: "a:0:{}",
+				Created: now.Add(-time.Hour + d).Format(time.DateTime), IP: netip.MustParseAddr(ip).AsSlice()})
+		}
+		return rows
+	}
+	m := time.Minute
+	rows := append(fail("192.0.2.1", 0, 2*m, 5*m, 7*m, 10*m), fail("192.0.2.2", 0, 2*m, 5*m, 7*m, 10*m+time.Second)...)
+	rows = append(rows, fail("192.0.2.3", 0, 20*m, 40*m, 41*m, 42*m, 43*m, 44*m)...)
+	sortRows(rows)
+	for i := range rows {
+		rows[i].ID = uint64(i + 1)
+	}
+	src := demo.FromRows(rows, nil)
+	for _, c := range []struct {
+		min    int
+		within time.Duration
+		want   string
+	}{
+		{5, 10 * m, "[192.0.2.3:5 192.0.2.1:5]"},
+		{5, 10*m + time.Second, "[192.0.2.3:5 192.0.2.2:5 192.0.2.1:5]"},
+		{6, 10 * m, "[]"},
+		{3, 2 * m, "[192.0.2.3:5]"},
+		// a run ends at the first gap longer than the window: two runs each
+		{2, 2 * m, "[192.0.2.3:5 192.0.2.1:2 192.0.2.2:2 192.0.2.1:2 192.0.2.2:2]"},
+	} {
+		r, err := Run(context.Background(), src, Options{Now: now, BurstMin: c.min, BurstWithin: c.within})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, b := range r.Bursts {
+			if b.By == "ip" {
+				got = append(got, fmt.Sprintf("%s:%d", b.Key, b.Count))
+			}
+		}
+		if fmt.Sprint(got) != c.want && !(c.want == "[]" && got == nil) {
+			t.Errorf("min %d within %v: bursts %v, want %s", c.min, c.within, got, c.want)
+		}
+	}
+}
+
+func TestSpan(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		10 * time.Minute: "10m", 3 * time.Hour: "3h", 90 * time.Minute: "1h30m", 45 * time.Second: "45s", 30 * time.Second: "30s",
+	} {
+		if got := Span(d); got != want {
+			t.Errorf("Span(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

@@ -1,0 +1,131 @@
+package summary
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"matomo-audit/internal/termsafe"
+)
+
+// Spark draws counts as a row of block characters scaled to the largest.
+func Spark(counts []uint64) string {
+	const levels = "▁▂▃▄▅▆▇█"
+	blocks := []rune(levels)
+	var top uint64
+	for _, c := range counts {
+		top = max(top, c)
+	}
+	var b strings.Builder
+	for _, c := range counts {
+		switch {
+		case c == 0:
+			b.WriteRune(' ')
+		default:
+			b.WriteRune(blocks[int((c*uint64(len(blocks)-1)+top-1)/top)])
+		}
+	}
+	return b.String()
+}
+
+// WriteText prints the report for people (a terminal, a ticket, a cron
+// mail). Every string from the database goes through termsafe.
+func WriteText(w io.Writer, r *Report, loc *time.Location) error {
+	bw := bufio.NewWriter(w)
+	ts := func(t time.Time) string {
+		if t.IsZero() {
+			return "-"
+		}
+		return t.In(loc).Format("2006-01-02 15:04:05")
+	}
+	zone := loc.String()
+	if loc == time.UTC {
+		zone = "UTC"
+	}
+	filter := r.Query
+	if filter == "" {
+		filter = "(everything)"
+	}
+	fmt.Fprintf(bw, "Activity summary, window %s: %s to %s %s\n", r.Window, ts(r.Since), ts(r.Until), zone)
+	fmt.Fprintf(bw, "filter   %s\n", termsafe.Clean(filter))
+	fmt.Fprintf(bw, "events   %s (ids %s..%s read)\n", thousands(r.Total), thousands(r.FromID), thousands(r.ToID))
+	if !r.Complete {
+		fmt.Fprintln(bw, "INCOMPLETE: stopped before the whole window was read")
+	}
+	fmt.Fprintf(bw, "activity %s|%s| %s per bar", ts(r.Since)[:16], Spark(r.Buckets), r.BucketSpan)
+	if r.Peak >= 0 {
+		at := r.Since.Add(time.Duration(r.Peak) * r.BucketWidth)
+		fmt.Fprintf(bw, "; peak %s events at %s", thousands(r.Buckets[r.Peak]), ts(at)[:16])
+	}
+	fmt.Fprintln(bw)
+
+	fmt.Fprintf(bw, "\nPrivilege changes (%s)\n", thousands(uint64(r.PrivilegeCount)))
+	for _, it := range r.Privileges {
+		writeItem(bw, it, ts)
+	}
+	if r.PrivilegeCount > len(r.Privileges) {
+		fmt.Fprintf(bw, "  ... %s more, newest kept per kind\n", thousands(uint64(r.PrivilegeCount-len(r.Privileges))))
+	}
+	fmt.Fprintf(bw, "\nFailed-login bursts (>= %d failures within %s; %s failed logins in all)\n", r.BurstMin, r.BurstWithin, thousands(r.FailedLogins))
+	for _, b := range r.Bursts {
+		what := "logins tried"
+		if b.By == "login" {
+			what = "from"
+		}
+		others := make([]string, len(b.Others))
+		for i, o := range b.Others {
+			others[i] = termsafe.Clean(o)
+		}
+		more := ""
+		if b.OtherCount > len(b.Others) {
+			more = fmt.Sprintf(" and %d more", b.OtherCount-len(b.Others))
+		}
+		fmt.Fprintf(bw, "  %-5s %-24s %6s failures  %s .. %s  %s %s%s\n", b.By, termsafe.Clean(b.Key), thousands(uint64(b.Count)),
+			ts(b.First), ts(b.Last), what, strings.Join(others, ", "), more)
+	}
+	fmt.Fprintf(bw, "\nPlugins installed, activated or removed (%s)\n", thousands(uint64(r.PluginCount)))
+	for _, it := range r.Plugins {
+		writeItem(bw, it, ts)
+	}
+	writeTop(bw, "Top users", r.Users, r.UserCount)
+	writeTop(bw, "Top categories", r.Categories, r.CategoryCount)
+	return bw.Flush()
+}
+
+func writeItem(w io.Writer, it Item, ts func(time.Time) string) {
+	fmt.Fprintf(w, "  %s  #%-9d %-24s %s", ts(it.Time), it.ID, termsafe.Clean(it.User), termsafe.Clean(it.Description))
+	if it.IP != "" {
+		fmt.Fprintf(w, "  from %s", termsafe.Clean(it.IP))
+	}
+	fmt.Fprintln(w)
+}
+
+func writeTop(w io.Writer, title string, counts []Count, distinct int) {
+	fmt.Fprintf(w, "\n%s (%d of %d)\n", title, len(counts), distinct)
+	var top uint64
+	for _, c := range counts {
+		top = max(top, c.Count)
+	}
+	for _, c := range counts {
+		bar := int((c.Count*30 + top - 1) / top)
+		fmt.Fprintf(w, "  %-24s %9s %s\n", termsafe.Clean(c.Name), thousands(c.Count), strings.Repeat("█", bar))
+	}
+}
+
+// WriteJSON prints the report as one JSON document.
+func WriteJSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+func thousands(n uint64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
