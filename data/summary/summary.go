@@ -270,10 +270,15 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 	}
 	f := query.Compile(q, now, o.Loc)
 
-	width := max(time.Minute, (now.Sub(since)+time.Duration(o.Buckets)-1)/time.Duration(o.Buckets)).Round(time.Minute)
-	if width*time.Duration(o.Buckets) < now.Sub(since) {
-		width += time.Minute
+	// Bars of whole minutes, or whole hours once they are longer than a
+	// few, so the axis reads in round numbers; the last bar may end after
+	// now.
+	unit := time.Minute
+	width := max(time.Minute, (now.Sub(since)+time.Duration(o.Buckets)-1)/time.Duration(o.Buckets))
+	if width > 3*time.Hour {
+		unit = time.Hour
 	}
+	width = (width + unit - 1) / unit * unit
 	r.BucketWidth, r.BucketSpan = width, Span(width)
 	r.Buckets = make([]uint64, o.Buckets)
 
@@ -522,8 +527,16 @@ func top(m map[string]uint64, n int, q func(string) string) ([]Count, int) {
 	return out, len(m)
 }
 
-// Span writes a duration the way people say it: 10m, 3h, 1h30m, 45s.
+// Span writes a duration the way people say it: 10m, 3h, 1h30m, 45s,
+// 18d6h.
 func Span(d time.Duration) string {
+	if d >= 48*time.Hour && d%time.Hour == 0 {
+		days, hours := d/(24*time.Hour), d%(24*time.Hour)/time.Hour
+		if hours == 0 {
+			return fmt.Sprintf("%dd", days)
+		}
+		return fmt.Sprintf("%dd%dh", days, hours)
+	}
 	s := d.String()
 	if d%time.Minute == 0 {
 		s = strings.TrimSuffix(s, "0s")

@@ -124,6 +124,7 @@ func TestBurstEdges(t *testing.T) {
 func TestSpan(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		10 * time.Minute: "10m", 3 * time.Hour: "3h", 90 * time.Minute: "1h30m", 45 * time.Second: "45s", 30 * time.Second: "30s",
+		439 * time.Hour: "18d7h", 72 * time.Hour: "3d", 47 * time.Hour: "47h",
 	} {
 		if got := Span(d); got != want {
 			t.Errorf("Span(%v) = %q, want %q", d, got, want)
