@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -25,7 +26,7 @@ const summaryExamples = `  matomo-audit summary --demo
   matomo-audit summary -q '-user:"Matomo System"' --window all --format json > summary.json
   matomo-audit summary --burst-min 10 --burst-within 5m`
 
-func newSummaryCmd(g *globals, stdout io.Writer) *cobra.Command {
+func newSummaryCmd(g *globals, stdout, stderr io.Writer) *cobra.Command {
 	f := &summaryFlags{}
 	cmd := &cobra.Command{
 		Use:   "summary",
@@ -44,7 +45,7 @@ takes well under a second.`,
 		Example: summaryExamples,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSummary(cmd.Context(), g, f, stdout)
+			return runSummary(cmd.Context(), g, f, stdout, stderr)
 		},
 	}
 	fl := cmd.Flags()
@@ -62,7 +63,7 @@ takes well under a second.`,
 	return cmd
 }
 
-func runSummary(ctx context.Context, g *globals, f *summaryFlags, stdout io.Writer) error {
+func runSummary(ctx context.Context, g *globals, f *summaryFlags, stdout, stderr io.Writer) error {
 	w, err := summary.ParseWindow(f.window)
 	if err != nil {
 		return usageError{fmt.Errorf("--window: %v", err)}
@@ -85,8 +86,23 @@ func runSummary(ctx context.Context, g *globals, f *summaryFlags, stdout io.Writ
 		return err
 	}
 	defer src.Close()
-	r, err := summary.Run(ctx, src, summary.Options{Query: g.q, Window: w, Now: time.Now(), Loc: g.loc,
-		BurstMin: f.burstMin, BurstWithin: f.burstWithin, Top: f.top})
+	opts := summary.Options{Query: g.q, Window: w, Now: time.Now(), Loc: g.loc,
+		BurstMin: f.burstMin, BurstWithin: f.burstWithin, Top: f.top}
+	// A long window takes a while on a big table: say how far it got, on
+	// a terminal only, and leave no trace of it in the output.
+	shown := false
+	if fd, ok := stderr.(*os.File); ok && isTerminal(fd) {
+		opts.Progress = func(done, total uint64) {
+			if done < total {
+				shown = true
+				fmt.Fprintf(stderr, "\rreading the window: %d%% of %d ids ", done*100/total, total)
+			}
+		}
+	}
+	r, err := summary.Run(ctx, src, opts)
+	if shown {
+		fmt.Fprint(stderr, "\r\x1b[K")
+	}
 	if err != nil {
 		return err
 	}
