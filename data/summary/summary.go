@@ -233,14 +233,29 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 	if err != nil {
 		return r, err
 	}
+	// The window and the filter's own since: terms become one since: term
+	// at the later of them: terms of one key are alternatives in the query
+	// language, so two would widen the window instead of narrowing it.
 	var since time.Time
-	base := ""
+	var terms []string
 	if o.Query != nil {
-		base = o.Query.String()
+		for _, t := range o.Query.Terms {
+			if t.Key == query.KeySince && !t.Negate {
+				continue
+			}
+			terms = append(terms, t.String())
+		}
 	}
+	base := strings.Join(terms, " ")
+	userSince, _ := query.Compile(o.Query, now, o.Loc).TimeBounds()
 	if o.Window.Span > 0 {
 		since = now.Add(-o.Window.Span)
-		base = withTerms(base, "since:"+since.Format(time.RFC3339))
+	}
+	if userSince.After(since) {
+		since = userSince.UTC()
+	}
+	if !since.IsZero() {
+		base = withTerms(base, "since:"+since.Format(time.RFC3339Nano))
 		if hi > 0 {
 			from, err := src.FindTime(ctx, since.Add(-disorder))
 			if err != nil {

@@ -131,3 +131,41 @@ func TestSpan(t *testing.T) {
 		}
 	}
 }
+
+// TestFilterSinceAndWindow: the filter's own since: and the window make
+// one since: at the later of the two, so a line's query (which a jump
+// from the summary puts back in the filter) never widens the next window.
+func TestFilterSinceAndWindow(t *testing.T) {
+	src := demoSource()
+	for _, c := range []struct {
+		q      string
+		window Window
+		since  time.Time
+	}{
+		{"since:2h", DefaultWindow, now.Add(-2 * time.Hour)},
+		{"since:30d -user:bob", DefaultWindow, now.Add(-24 * time.Hour)},
+		{"since:2026-11-21T18:00:00Z type:ActivityLog/UserSignInFailed", Windows[len(Windows)-1], time.Date(2026, 11, 21, 18, 0, 0, 0, time.UTC)},
+		{"-since:2026-11-21T18:00:00Z", DefaultWindow, now.Add(-24 * time.Hour)},
+	} {
+		q, err := query.Parse(c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Run(context.Background(), src, Options{Query: q, Window: c.window, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Since.Equal(c.since) || strings.Count(r.Query, "since:") != strings.Count(c.q, "-since:")+1 {
+			t.Errorf("%q in %s: since %v, query %q", c.q, c.window.Name, r.Since, r.Query)
+		}
+		if n := uint64(len(matching(t, src, r.Query))); n != r.Total {
+			t.Errorf("%q in %s: %d counted, %d in the timeline", c.q, c.window.Name, r.Total, n)
+		}
+		// Summarising a line's query again gives the same numbers.
+		again, _ := query.Parse(r.Query)
+		r2, err := Run(context.Background(), src, Options{Query: again, Window: c.window, Now: now})
+		if err != nil || r2.Total != r.Total || r2.Query != r.Query {
+			t.Errorf("%q again: %d events (%q), first %d (%q)", c.q, r2.Total, r2.Query, r.Total, r.Query)
+		}
+	}
+}
