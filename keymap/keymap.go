@@ -32,6 +32,12 @@ type KeyMap struct {
 	Export     key.Binding // export the selection, or what the query matches
 	Copy       key.Binding // the cursor event as JSON to the clipboard
 	CopyLine   key.Binding // its one-line description to the clipboard
+	Summary    key.Binding // the summary screen for the query
+
+	// On the summary screen.
+	Narrower key.Binding // a shorter window
+	Wider    key.Binding // a longer window
+	Show     key.Binding // the line's events in the timeline
 
 	// Inside prompts and pickers.
 	Apply      key.Binding
@@ -73,6 +79,10 @@ func Default() KeyMap {
 		Export:     b([]string{"e"}, "e", "export"),
 		Copy:       b([]string{"y"}, "y", "copy as JSON"),
 		CopyLine:   b([]string{"Y"}, "Y", "copy the line"),
+		Summary:    b([]string{"s"}, "s", "summary"),
+		Narrower:   b([]string{"["}, "[", "shorter window"),
+		Wider:      b([]string{"]"}, "]", "longer window"),
+		Show:       b([]string{"enter"}, "enter", "show in the timeline"),
 		Apply:      b([]string{"enter"}, "enter", "apply"),
 		HistPrev:   b([]string{"up", "ctrl+p"}, "↑", "earlier query"),
 		HistNext:   b([]string{"down", "ctrl+n"}, "↓", "later query"),
@@ -87,7 +97,7 @@ func Default() KeyMap {
 // ShortHelp is the one-line hint under the status bar, most needed first
 // (narrow terminals cut it from the right).
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Query, k.User, k.Detail, k.Help, k.Quit, k.Follow, k.Range, k.Export, k.JumpTime, k.Oldest, k.Newest}
+	return []key.Binding{k.Up, k.Down, k.Query, k.User, k.Detail, k.Help, k.Quit, k.Follow, k.Summary, k.Range, k.Export, k.JumpTime, k.Oldest, k.Newest}
 }
 
 // FullHelp is the ? screen, in columns: moving, filtering, the event,
@@ -97,7 +107,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Oldest, k.Newest},
 		{k.JumpTime, k.Follow, k.Query, k.User, k.Users, k.Types, k.ClearQuery},
 		{k.Detail, k.Focus, k.Raw, k.Copy, k.CopyLine},
-		{k.Range, k.Export, k.Help, k.Back, k.Quit},
+		{k.Range, k.Export, k.Summary, k.Help, k.Back, k.Quit},
 	}
 }
 
@@ -109,4 +119,14 @@ func (k KeyMap) PromptHelp() []key.Binding {
 // PickerHelp is the hint inside a picker.
 func (k KeyMap) PickerHelp() []key.Binding {
 	return []key.Binding{k.Select, k.ExcludeTog, k.Apply, k.Back}
+}
+
+// SummaryHelp is the hint on the summary screen. Moving gets its own help
+// text there: the timeline's "older"/"newer" would mislead.
+func (k KeyMap) SummaryHelp() []key.Binding {
+	move := key.NewBinding(
+		key.WithKeys(append(k.Up.Keys(), k.Down.Keys()...)...),
+		key.WithHelp(k.Up.Help().Key+" "+k.Down.Help().Key, "move"),
+	)
+	return []key.Binding{move, k.Show, k.Narrower, k.Wider, k.Back, k.Quit}
 }

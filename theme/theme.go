@@ -64,6 +64,16 @@ type Theme struct {
 	DlgValue lipgloss.Style
 	DlgWarn  lipgloss.Style // a question or problem in a dialog
 
+	// The summary screen (s) and the sparklines.
+	SumTitle    lipgloss.Style // its title line
+	SumSection  lipgloss.Style // "Privilege changes" and the other headings
+	SumDim      lipgloss.Style // counts and notes beside a heading
+	SumBar      lipgloss.Style // the bars of the top lists
+	SumWindow   lipgloss.Style // the chosen window among the others
+	Spark       lipgloss.Style // activity sparkline
+	SparkPeak   lipgloss.Style // its tallest bar and the peak note
+	HeaderSpark lipgloss.Style // the sparkline in the header bar
+
 	// Glyphs. One cell wide each.
 	MarkSecurity string // left of a security event
 	MarkNotice   string
@@ -71,6 +81,7 @@ type Theme struct {
 	MarkSelected string // left of rows in a range selection
 	MarkPseudo   string // after a pseudo-user's login
 	MarkGone     string // after a login not in <prefix>user
+	MarkPeak     string // under the peak of the summary's sparkline
 	Ellipsis     string
 }
 
@@ -85,6 +96,7 @@ func base(name string) Theme {
 		MarkSelected: "▌",
 		MarkPseudo:   "⚙",
 		MarkGone:     "†",
+		MarkPeak:     "▲",
 		Ellipsis:     "…",
 	}
 }
@@ -136,6 +148,14 @@ func Dark() Theme {
 	t.DlgLabel = s().Foreground(fg("#A1A1AA"))
 	t.DlgValue = s().Foreground(fg("#E4E4E7"))
 	t.DlgWarn = s().Bold(true).Foreground(fg("#FCD34D"))
+	t.SumTitle = s().Bold(true).Foreground(fg("#7DD3FC"))
+	t.SumSection = s().Bold(true).Foreground(fg("#E4E4E7"))
+	t.SumDim = s().Foreground(fg("#71717A"))
+	t.SumBar = s().Foreground(fg("#38BDF8"))
+	t.SumWindow = s().Bold(true).Foreground(fg("#18181B")).Background(fg("#7DD3FC"))
+	t.Spark = s().Foreground(fg("#7DD3FC"))
+	t.SparkPeak = s().Bold(true).Foreground(fg("#F87171"))
+	t.HeaderSpark = s().Foreground(fg("#7DD3FC")).Background(fg("#3F3F46"))
 	return t
 }
 
@@ -186,6 +206,14 @@ func Light() Theme {
 	t.DlgLabel = s().Foreground(fg("#52525B"))
 	t.DlgValue = s().Foreground(fg("#18181B"))
 	t.DlgWarn = s().Bold(true).Foreground(fg("#B45309"))
+	t.SumTitle = s().Bold(true).Foreground(fg("#0369A1"))
+	t.SumSection = s().Bold(true).Foreground(fg("#18181B"))
+	t.SumDim = s().Foreground(fg("#71717A"))
+	t.SumBar = s().Foreground(fg("#0284C7"))
+	t.SumWindow = s().Bold(true).Foreground(fg("#FFFFFF")).Background(fg("#0369A1"))
+	t.Spark = s().Foreground(fg("#0369A1"))
+	t.SparkPeak = s().Bold(true).Foreground(fg("#B91C1C"))
+	t.HeaderSpark = s().Foreground(fg("#0369A1")).Background(fg("#D4D4D8"))
 	return t
 }
 
@@ -220,6 +248,13 @@ func NoColor() Theme {
 	t.Selected = s()
 	t.Toast = s().Reverse(true).Bold(true)
 	t.DlgWarn = s().Bold(true)
+	// The chosen window is bracketed and the peak has its ▲ below, so
+	// bold only adds to what the characters already say.
+	t.SumTitle = s().Bold(true)
+	t.SumSection = s().Bold(true)
+	t.SumWindow = s().Bold(true)
+	t.SparkPeak = s().Bold(true)
+	t.HeaderSpark = s().Reverse(true)
 	return t
 }
 

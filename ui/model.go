@@ -15,6 +15,7 @@ import (
 
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
+	"matomo-audit/data/summary"
 	"matomo-audit/keymap"
 	"matomo-audit/theme"
 )
@@ -87,6 +88,13 @@ type Model struct {
 	counts   map[string]*counts // counting scans, by query
 	status   status
 	lo, hi   uint64 // id range of the table, for the position shown
+
+	sum *summaryState
+	// sumSeq numbers summary runs across openings of the screen, so a
+	// result cannot be taken for a later run's; sumWindow is the window
+	// the screen opens with next time.
+	sumSeq    int
+	sumWindow summary.Window
 }
 
 type status struct {
@@ -198,6 +206,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.w, m.h = msg.Width, msg.Height
 		m.help.SetWidth(max(0, msg.Width-2))
 		m.tl.clamp(m.timelineRows())
+		m.summaryClamp()
 		return m.prefetch()
 	case tea.BackgroundColorMsg:
 		if m.auto {
@@ -226,6 +235,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.followUpdate(msg)
 	case exportEndsMsg, exportTickMsg, exportDoneMsg, toastDoneMsg:
 		return m.exportUpdate(msg)
+	case summaryDoneMsg, summaryTickMsg:
+		return m.summaryUpdate(msg)
 	case foundTimeMsg:
 		return m.applyFoundTime(msg)
 	case knownUsersMsg:
@@ -292,6 +303,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if m.sum != nil {
+		return m.summaryKey(msg)
+	}
 	switch {
 	case key.Matches(msg, k.Help):
 		m.showHelp = true
@@ -321,6 +335,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return m.resume()
+	case key.Matches(msg, k.Summary):
+		return m.openSummary()
 	case key.Matches(msg, k.Range):
 		return m.toggleRange()
 	case key.Matches(msg, k.Export):

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -97,6 +98,8 @@ func (m *Model) render() string {
 		body = m.pickerView(m.w, l.bodyH)
 	case m.showHelp:
 		body = m.helpScreen(l.bodyH)
+	case m.sum != nil:
+		body = m.summaryView(m.w, l.bodyH)
 	case l.full:
 		body = m.detailPane(m.w, l.bodyH)
 	case l.side:
@@ -161,9 +164,59 @@ func (m *Model) header() string {
 	left := " matomo-audit "
 	mid := " " + m.srcLabel() + " · times " + zoneName(m)
 	right := " ? help "
-	avail := m.w - width(left) - width(right)
+	spark := ""
+	if m.w >= 100 && m.sum == nil {
+		spark = m.headerSpark()
+	}
+	avail := m.w - width(left) - width(right) - width(spark)
 	mid = fit(mid, max(0, avail), m.th.Ellipsis)
-	return m.th.Header.Render(left) + m.th.HeaderDim.Render(mid) + m.th.Header.Render(right)
+	return m.th.Header.Render(left) + m.th.HeaderDim.Render(mid) + spark + m.th.Header.Render(right)
+}
+
+// headerCells is how many bars the header's sparkline has.
+const headerCells = 20
+
+// headerSpark is the activity rate over the time the rows on screen span,
+// with that span: a glance tells a burst from a quiet stretch while
+// scrolling. It reads only the rows on screen, so it costs nothing next
+// to drawing them.
+func (m *Model) headerSpark() string {
+	tl := &m.tl
+	end := min(len(tl.events), tl.offset+m.timelineRows())
+	if tl.offset >= end {
+		return ""
+	}
+	shown := tl.events[tl.offset:end]
+	var lo, hi time.Time
+	for i := range shown {
+		t := shown[i].Time
+		if t.IsZero() {
+			continue
+		}
+		if lo.IsZero() || t.Before(lo) {
+			lo = t
+		}
+		if t.After(hi) {
+			hi = t
+		}
+	}
+	span := hi.Sub(lo)
+	if lo.IsZero() || span <= 0 {
+		return ""
+	}
+	var cells [headerCells]uint64
+	for i := range shown {
+		if t := shown[i].Time; !t.IsZero() {
+			cells[min(int(t.Sub(lo)*headerCells/(span+1)), headerCells-1)]++
+		}
+	}
+	hiCount := maxOf(cells[:])
+	var b strings.Builder
+	for _, c := range cells {
+		b.WriteString(sparkBar(c, hiCount))
+	}
+	th := m.th
+	return th.HeaderSpark.Render(b.String()) + th.HeaderDim.Render(" "+durShort(span)+" on screen ")
 }
 
 func zoneName(m *Model) string {
@@ -426,6 +479,8 @@ func (m *Model) statusBar() string {
 		if m.status.toastWarn {
 			rightStyle = th.StatusWarn
 		}
+	case m.sum != nil && m.sum.running:
+		right, rightStyle = " "+m.summaryProgress()+" · esc cancels ", th.StatusWarn
 	case m.scanning():
 		right, rightStyle = " "+m.scanProgress()+" · esc stops ", th.StatusWarn
 	case m.tl.stopped:
@@ -500,22 +555,28 @@ func (m *Model) hint() string {
 		h = "enter: write · tab: JSON array / ndjson · ←/→ ctrl+a ctrl+e: edit the path · esc: cancel"
 	case m.showHelp:
 		h = "? or esc: close help · q: quit"
+	case m.sum != nil:
+		return m.shortHelp(m.keys.SummaryHelp())
 	case m.detail.full:
 		h = "j/k pgup/pgdn: scroll · r: stored text · enter/esc: back · q: quit"
 	case m.detail.focus:
 		h = "j/k pgup/pgdn: scroll the detail · tab/esc: back to the timeline · q: quit"
 	default:
-		// Cut at a whole entry, never mid-word.
-		var hint string
-		for i := len(m.keys.ShortHelp()); i > 0; i-- {
-			hint = " " + m.help.ShortHelpView(m.keys.ShortHelp()[:i])
-			if width(hint) <= m.w {
-				break
-			}
-		}
-		return padRight(clipStyled(hint, m.w), m.w)
+		return m.shortHelp(m.keys.ShortHelp())
 	}
 	return m.th.Hint.Render(fit(" "+h, m.w, m.th.Ellipsis))
+}
+
+// shortHelp is a one-line key hint, cut at a whole entry, never mid-word.
+func (m *Model) shortHelp(keys []key.Binding) string {
+	var hint string
+	for i := len(keys); i > 0; i-- {
+		hint = " " + m.help.ShortHelpView(keys[:i])
+		if width(hint) <= m.w {
+			break
+		}
+	}
+	return padRight(clipStyled(hint, m.w), m.w)
 }
 
 func (m *Model) helpScreen(h int) []string {

@@ -1,0 +1,686 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"matomo-audit/data/query"
+	"matomo-audit/data/summary"
+)
+
+// summaryState is the summary screen (s): who tried to get in, who gained
+// rights, what changed and when activity spiked, for the query over a
+// window. The report is computed by a command; keys keep working while it
+// runs, and the last finished report stays on screen until the next one
+// arrives.
+type summaryState struct {
+	window  summary.Window  // the window asked for
+	rep     *summary.Report // the last finished report; nil before the first
+	running bool
+	seq     int // the run whose result is awaited
+	cancel  context.CancelFunc
+	prog    *summaryProgress
+	cursor  int // among the selectable lines
+	offset  int // first line shown of the scrolling part
+}
+
+// summaryProgress is shared with the command computing the report.
+type summaryProgress struct{ done, total atomic.Uint64 }
+
+type (
+	summaryDoneMsg struct {
+		seq int
+		rep summary.Report
+		err error
+	}
+	summaryTickMsg struct{ seq int }
+)
+
+// summaryTick is how often the progress is redrawn.
+const summaryTick = 100 * time.Millisecond
+
+func (m *Model) openSummary() tea.Cmd {
+	w := m.sumWindow
+	if w.Name == "" {
+		w = summary.DefaultWindow
+	}
+	m.sum = &summaryState{window: w}
+	return m.startSummary()
+}
+
+// startSummary computes the report for the screen's window, dropping any
+// run still going: only the newest run's result is shown.
+func (m *Model) startSummary() tea.Cmd {
+	s := m.sum
+	m.stopSummary()
+	m.sumSeq++
+	ctx, cancel := context.WithCancel(m.ctx)
+	s.seq, s.cancel, s.running, s.prog = m.sumSeq, cancel, true, &summaryProgress{}
+	m.sumWindow = s.window
+	src, prog, seq := m.src, s.prog, s.seq
+	o := summary.Options{
+		Query: m.query, Window: s.window, Now: m.now(), Loc: m.loc, Buckets: sparkBuckets(m.w),
+		Progress: func(done, total uint64) {
+			prog.total.Store(total)
+			prog.done.Store(done)
+		},
+	}
+	run := func() tea.Msg {
+		defer cancel()
+		rep, err := summary.Run(ctx, src, o)
+		return summaryDoneMsg{seq: seq, rep: rep, err: err}
+	}
+	return tea.Batch(run, m.after(summaryTick, summaryTickMsg{seq: seq}))
+}
+
+// sparkBuckets is one bar per cell of the summary's sparkline at this
+// width; narrower screens merge bars.
+func sparkBuckets(w int) int { return min(max(w-4, 24), 120) }
+
+// stopSummary cancels a run; its result, if it still comes, is dropped.
+func (m *Model) stopSummary() {
+	if s := m.sum; s != nil && s.running {
+		s.cancel()
+		s.running = false
+	}
+}
+
+func (m *Model) closeSummary() {
+	m.stopSummary()
+	m.sum = nil
+}
+
+func (m *Model) summaryUpdate(msg tea.Msg) tea.Cmd {
+	s := m.sum
+	switch msg := msg.(type) {
+	case summaryTickMsg:
+		if s != nil && s.running && s.seq == msg.seq {
+			return m.after(summaryTick, msg)
+		}
+	case summaryDoneMsg:
+		if s == nil || !s.running || s.seq != msg.seq {
+			return nil
+		}
+		s.running = false
+		if msg.err != nil {
+			if m.ctx.Err() == nil {
+				m.status.err = "summary: " + msg.err.Error()
+			}
+			if s.rep == nil {
+				m.sum = nil
+			} else {
+				s.window = windowOf(s.rep)
+			}
+			return nil
+		}
+		rep := msg.rep
+		s.rep, s.cursor, s.offset = &rep, 0, 0
+		m.summaryClamp()
+	}
+	return nil
+}
+
+func windowOf(r *summary.Report) summary.Window {
+	w, err := summary.ParseWindow(r.Window)
+	if err != nil {
+		return summary.DefaultWindow
+	}
+	return w
+}
+
+func (m *Model) summaryKey(msg tea.KeyPressMsg) tea.Cmd {
+	s, k := m.sum, m.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		// A run is cancelled first; the screen closes when nothing else
+		// is left to back out of.
+		if s.running && s.rep != nil {
+			m.stopSummary()
+			s.window = windowOf(s.rep)
+			m.sumWindow = s.window
+			return nil
+		}
+		m.closeSummary()
+		return nil
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+		return nil
+	case key.Matches(msg, k.Narrower), key.Matches(msg, k.Wider):
+		dir := 1
+		if key.Matches(msg, k.Narrower) {
+			dir = -1
+		}
+		if w := s.window.Step(dir); w != s.window {
+			s.window = w
+			return m.startSummary()
+		}
+		return nil
+	case key.Matches(msg, k.Show):
+		return m.summaryShow()
+	}
+	page := max(1, m.summaryRows()-1)
+	switch {
+	case key.Matches(msg, k.Up):
+		s.cursor--
+	case key.Matches(msg, k.Down):
+		s.cursor++
+	case key.Matches(msg, k.PageUp):
+		s.cursor -= page
+	case key.Matches(msg, k.PageDown):
+		s.cursor += page
+	case key.Matches(msg, k.HalfUp):
+		s.cursor -= page / 2
+	case key.Matches(msg, k.HalfDown):
+		s.cursor += page / 2
+	case key.Matches(msg, k.Oldest):
+		s.cursor = 0
+	case key.Matches(msg, k.Newest):
+		s.cursor = 1 << 30
+	}
+	m.summaryClamp()
+	return nil
+}
+
+// summaryShow is enter: the line's events in the timeline, through the
+// same path as a query typed at the / prompt. A single event also gets
+// the cursor.
+func (m *Model) summaryShow() tea.Cmd {
+	s := m.sum
+	if s.rep == nil {
+		return nil
+	}
+	lines := m.summaryBody(s.rep, m.w)
+	sel := selectable(lines)
+	if len(sel) == 0 {
+		return nil
+	}
+	line := lines[sel[min(s.cursor, len(sel)-1)]]
+	q, err := query.Parse(line.query)
+	if err != nil {
+		m.status.err = "summary: " + err.Error()
+		return nil
+	}
+	m.closeSummary()
+	cmd := m.setQuery(q)
+	if line.id != 0 {
+		m.pause()
+		cmd = tea.Batch(cmd, m.loadAround(line.id, true))
+	}
+	return cmd
+}
+
+// summaryTop is how many fixed lines sit above the scrolling part.
+func (m *Model) summaryTop(h int) int {
+	switch {
+	case h >= 10:
+		return 4 // title, sparkline, peak, blank
+	case h >= 5:
+		return 2
+	}
+	return 1
+}
+
+func (m *Model) summaryRows() int {
+	h := m.layout().bodyH
+	n := 0
+	if m.sum != nil && m.sum.rep != nil {
+		n = len(m.summaryBody(m.sum.rep, m.w))
+	}
+	return scrollRows(h-m.summaryTop(h), n)
+}
+
+// scrollRows is how many lines of n fit in h rows when the last row says
+// how many more there are whenever they do not all fit.
+func scrollRows(h, n int) int {
+	if n > h && h > 1 {
+		return h - 1
+	}
+	return max(1, h)
+}
+
+// summaryClamp keeps the cursor on a selectable line and in sight, with
+// the heading of its section when it is the section's first line.
+func (m *Model) summaryClamp() {
+	s := m.sum
+	if s == nil || s.rep == nil {
+		return
+	}
+	lines := m.summaryBody(s.rep, m.w)
+	sel := selectable(lines)
+	rows := m.summaryRows()
+	s.cursor = min(max(s.cursor, 0), max(0, len(sel)-1))
+	if len(sel) > 0 {
+		li := sel[s.cursor]
+		top := li
+		if top > 0 && lines[top-1].query == "" && (s.cursor == 0 || sel[s.cursor-1] != top-1) {
+			top-- // the heading (or note) just above
+		}
+		if s.cursor == 0 {
+			top = 0
+		}
+		if top < s.offset {
+			s.offset = top
+		}
+		if li >= s.offset+rows {
+			s.offset = li - rows + 1
+		}
+	}
+	s.offset = min(max(s.offset, 0), max(0, len(lines)-rows))
+}
+
+func selectable(lines []sumLine) []int {
+	var out []int
+	for i, l := range lines {
+		if l.query != "" {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// sumLine is one line of the scrolling part. Which lines there are never
+// depends on the width, so the cursor keeps its place on resize.
+type sumLine struct {
+	styled string
+	plain  string // drawn in the cursor style when selected
+	query  string // what enter shows; empty for headings and notes
+	id     uint64 // a single event to put the timeline's cursor on
+}
+
+// summaryView is the screen's body: exactly h lines of w cells.
+func (m *Model) summaryView(w, h int) []string {
+	s, th := m.sum, m.th
+	out := make([]string, 0, h)
+	if s.rep == nil {
+		out = append(out, m.summaryTitle(nil, w), "")
+		msg := "  computing…"
+		if s.running {
+			msg = "  " + m.summaryProgress() + " · esc cancels"
+		}
+		out = append(out, th.Empty.Render(fit(msg, w, th.Ellipsis)))
+		return padLines(out, w, h)
+	}
+	top := m.summaryTop(h)
+	out = append(out, m.summaryTitle(s.rep, w))
+	if top >= 2 {
+		spark, peak := m.summarySpark(s.rep, w)
+		out = append(out, spark)
+		if top >= 4 {
+			out = append(out, peak, "")
+		}
+	}
+	lines := m.summaryBody(s.rep, w)
+	sel := selectable(lines)
+	cur := -1
+	if len(sel) > 0 {
+		cur = sel[min(s.cursor, len(sel)-1)]
+	}
+	rows := scrollRows(h-len(out), len(lines))
+	offset := min(max(s.offset, 0), max(0, len(lines)-rows))
+	for i := offset; i < len(lines) && i < offset+rows; i++ {
+		l := lines[i]
+		if i == cur {
+			out = append(out, th.Cursor.Render(fit(th.MarkCursor+l.plain[1:], w, th.Ellipsis)))
+			continue
+		}
+		out = append(out, padRight(clipStyled(l.styled, w), w))
+	}
+	if more := len(lines) - offset - rows; more > 0 && len(out) < h {
+		out = append(out, th.SumDim.Render(fit(fmt.Sprintf("  ↓ %d more lines (j/k, pgdn)", more), w, th.Ellipsis)))
+	}
+	return padLines(out, w, h)
+}
+
+func padLines(out []string, w, h int) []string {
+	for len(out) < h {
+		out = append(out, "")
+	}
+	for i := range out {
+		out[i] = padRight(out[i], w)
+	}
+	return out[:h]
+}
+
+// summaryProgress says how far the run has read.
+func (m *Model) summaryProgress() string {
+	s := m.sum
+	done, total := s.prog.done.Load(), s.prog.total.Load()
+	if total == 0 {
+		return "summary " + s.window.Name + ": finding the window…"
+	}
+	return fmt.Sprintf("summary %s: reading ids %s of %s (%d%%)", s.window.Name, short(done), short(total), done*100/total)
+}
+
+// windowName is how the title says the window.
+func windowName(name string) string {
+	if name == "all" {
+		return "all time"
+	}
+	return "last " + name
+}
+
+// summaryTitle: the window, the filter, the total and the period on the
+// left; the windows [ and ] step through on the right, the chosen one
+// bracketed, when there is room for both.
+func (m *Model) summaryTitle(r *summary.Report, w int) string {
+	th, s := m.th, m.sum
+	filter := "all events"
+	if !m.query.Empty() {
+		filter = safe(m.query.String())
+	}
+	left := " Summary · " + windowName(s.window.Name) + " · " + filter
+	if r != nil {
+		left = " Summary · " + windowName(r.Window) + " · " + filter + " · " + many(r.Total, "event")
+		if !r.Since.IsZero() {
+			left += " · " + m.shortTime(r.Since) + " – " + m.shortTime(r.Until) + " " + zoneName(m)
+		}
+	}
+	var right strings.Builder
+	rw := 1
+	right.WriteString(th.SumDim.Render(" "))
+	for _, win := range summary.Windows {
+		if win == s.window {
+			right.WriteString(th.SumWindow.Render("[" + win.Name + "]"))
+		} else {
+			right.WriteString(th.SumDim.Render(" " + win.Name + " "))
+		}
+		rw += width(win.Name) + 2
+	}
+	right.WriteString(th.SumDim.Render(" "))
+	rw++
+	if w-rw < width(left) {
+		return th.SumTitle.Render(fit(left, w, th.Ellipsis))
+	}
+	return th.SumTitle.Render(fit(left, w-rw, th.Ellipsis)) + right.String()
+}
+
+// shortTime is a time in the display zone without seconds.
+func (m *Model) shortTime(t time.Time) string {
+	if t.IsZero() {
+		return "(no time)"
+	}
+	return t.In(m.loc).Format("01-02 15:04")
+}
+
+// summarySpark is the activity over the window, and below it the peak:
+// a mark under its bar (a character, so it survives NO_COLOR) with its
+// time and count.
+func (m *Model) summarySpark(r *summary.Report, w int) (string, string) {
+	th := m.th
+	buckets := r.Buckets
+	if r.BucketWidth > 0 && r.Until.After(r.Since) {
+		// Whole minutes leave the last bars after the window's end: they
+		// would read as a quiet stretch that has not happened yet.
+		n := int((r.Until.Sub(r.Since) + r.BucketWidth - 1) / r.BucketWidth)
+		buckets = buckets[:min(max(n, r.Peak+1, 1), len(buckets))]
+	}
+	cells := max(1, min(len(buckets), w-2))
+	vals, peakCell := resample(buckets, cells, r.Peak)
+	var b strings.Builder
+	b.WriteString(" ")
+	for i, v := range vals {
+		bar := sparkBar(v, maxOf(vals))
+		if i == peakCell {
+			b.WriteString(th.SparkPeak.Render(bar))
+		} else {
+			b.WriteString(th.Spark.Render(bar))
+		}
+	}
+	spark := padRight(b.String(), w)
+	if r.Peak < 0 || peakCell < 0 {
+		return spark, th.SumDim.Render(fit("  no events in this window", w, th.Ellipsis))
+	}
+	at := r.Since.Add(time.Duration(r.Peak) * r.BucketWidth)
+	note := fmt.Sprintf("peak %s in %s from %s", many(r.Buckets[r.Peak], "event"), durShort(r.BucketWidth), m.shortTime(at))
+	pos := 1 + peakCell
+	var line string
+	if pos+2+width(note) <= w || pos < width(note)+2 {
+		line = strings.Repeat(" ", pos) + th.SparkPeak.Render(th.MarkPeak) + th.SumDim.Render(clip(" "+note, max(0, w-pos-1), th.Ellipsis))
+	} else {
+		line = th.SumDim.Render(fit(note+" ", pos, th.Ellipsis)) + th.SparkPeak.Render(th.MarkPeak)
+	}
+	return spark, padRight(line, w)
+}
+
+// resample merges buckets into cells sums and says which cell holds the
+// peak bucket (-1 when none).
+func resample(b []uint64, cells, peak int) ([]uint64, int) {
+	if len(b) == 0 {
+		return nil, -1
+	}
+	cells = min(cells, len(b))
+	out := make([]uint64, cells)
+	cellOf := -1
+	for i, v := range b {
+		c := i * cells / len(b)
+		out[c] += v
+		if i == peak {
+			cellOf = c
+		}
+	}
+	return out, cellOf
+}
+
+func maxOf(v []uint64) uint64 {
+	var hi uint64
+	for _, x := range v {
+		hi = max(hi, x)
+	}
+	return hi
+}
+
+var sparkLevels = []rune("▁▂▃▄▅▆▇█")
+
+// sparkBar is one cell: blank for nothing, at least the lowest bar for
+// anything, so a single event is not lost next to a large peak.
+func sparkBar(v, hi uint64) string {
+	if v == 0 || hi == 0 {
+		return " "
+	}
+	i := int((v*uint64(len(sparkLevels)) - 1) / hi)
+	return string(sparkLevels[min(max(i, 0), len(sparkLevels)-1)])
+}
+
+// durShort writes 90m as 1h30m and 24h as 1d: the two largest units,
+// without zero parts.
+func durShort(d time.Duration) string {
+	d = d.Round(time.Second)
+	days := d / (24 * time.Hour)
+	d -= days * 24 * time.Hour
+	h, mi, s := d/time.Hour, d%time.Hour/time.Minute, d%time.Minute/time.Second
+	var b strings.Builder
+	parts := 0
+	for _, p := range []struct {
+		n    time.Duration
+		unit string
+	}{{days, "d"}, {h, "h"}, {mi, "m"}, {s, "s"}} {
+		if parts > 0 {
+			parts++ // the two largest units say enough
+		}
+		if p.n > 0 && parts <= 2 {
+			b.WriteString(uitoa(uint64(p.n)) + p.unit)
+			parts = max(parts, 1)
+		}
+	}
+	if b.Len() == 0 {
+		return "0s"
+	}
+	return b.String()
+}
+
+// summaryBody is every line of the scrolling part, in the order of the
+// questions asked first in an incident.
+func (m *Model) summaryBody(r *summary.Report, w int) []sumLine {
+	th := m.th
+	var out []sumLine
+	note := func(s string) {
+		out = append(out, sumLine{styled: th.Empty.Render(fit("    "+s, w, th.Ellipsis))})
+	}
+	heading := func(title, detail string) {
+		if len(out) > 0 {
+			out = append(out, sumLine{})
+		}
+		out = append(out, sumLine{styled: th.SumSection.Render(" "+title) + th.SumDim.Render(clip(detail, max(0, w-width(title)-1), th.Ellipsis))})
+	}
+	shown := func(n, all int) string {
+		if n < all {
+			return fmt.Sprintf(" · newest %d of %d", n, all)
+		}
+		return fmt.Sprintf(" · %d", all)
+	}
+
+	heading("Privilege changes", shown(len(r.Privileges), r.PrivilegeCount))
+	for _, it := range r.Privileges {
+		out = append(out, m.itemLine(it, w))
+	}
+	if len(r.Privileges) == 0 {
+		note("none")
+	}
+
+	heading("Failed-login bursts", fmt.Sprintf(" · %d · %s in all · a burst is %d or more within %s",
+		len(r.Bursts), many(r.FailedLogins, "failed login"), r.BurstMin, r.BurstWithin))
+	for _, b := range r.Bursts {
+		out = append(out, m.burstLine(b, w))
+	}
+	if len(r.Bursts) == 0 {
+		note("none")
+	}
+
+	heading("Plugins", shown(len(r.Plugins), r.PluginCount))
+	for _, it := range r.Plugins {
+		out = append(out, m.itemLine(it, w))
+	}
+	if len(r.Plugins) == 0 {
+		note("none installed, activated or removed")
+	}
+
+	top := func(n, all int) string {
+		if n < all {
+			return fmt.Sprintf(" · top %d of %d", n, all)
+		}
+		return fmt.Sprintf(" · %d", all)
+	}
+	heading("Top users", top(len(r.Users), r.UserCount))
+	out = append(out, m.countLines(r.Users, w)...)
+	if len(r.Users) == 0 {
+		note("none")
+	}
+
+	heading("Top categories", top(len(r.Categories), r.CategoryCount))
+	out = append(out, m.countLines(r.Categories, w)...)
+	if len(r.Categories) == 0 {
+		note("none")
+	}
+	return out
+}
+
+// sevMark is the mark of a severity as the timeline draws it.
+func (m *Model) sevMark(sev string) (string, func(...string) string) {
+	switch sev {
+	case "security":
+		return m.th.MarkSecurity, m.th.Security.Render
+	case "notice":
+		return m.th.MarkNotice, m.th.Notice.Render
+	}
+	return " ", m.th.Row.Render
+}
+
+// itemLine: mark, time, user, description and (when wide) the IP.
+func (m *Model) itemLine(it summary.Item, w int) sumLine {
+	th := m.th
+	mark, markStyle := m.sevMark(it.Severity)
+	uw := min(max(w/7, 10), 18)
+	ipw := 0
+	if w >= 110 {
+		ipw = 22
+	}
+	dw := max(1, w-3-11-1-uw-1-ipw)
+	if ipw > 0 {
+		dw--
+	}
+	ts := fit(m.shortTime(it.Time), 11, "")
+	user := fit(safe(it.User), uw, th.Ellipsis)
+	desc := fit(safe(it.Description), dw, th.Ellipsis)
+	ip := ""
+	if ipw > 0 {
+		ip = " " + fit(safe(it.IP), ipw, th.Ellipsis)
+	}
+	descStyle := th.Desc
+	if it.Severity == "security" {
+		descStyle = th.Security
+	}
+	plain := " " + mark + " " + ts + " " + user + " " + desc + ip
+	styled := " " + markStyle(mark) + " " + th.Time.Render(ts) + " " + th.User.Render(user) + " " + descStyle.Render(desc) + th.IP.Render(ip)
+	return sumLine{styled: styled, plain: plain, query: it.Query, id: it.ID}
+}
+
+// burstLine: by what, the key, how many, when, and the others involved.
+func (m *Model) burstLine(b summary.Burst, w int) sumLine {
+	th := m.th
+	kw := 16
+	if w >= 120 {
+		kw = 28
+	}
+	by := fit(b.By, 5, "")
+	k := fit(safe(b.Key), kw, th.Ellipsis)
+	count := fmt.Sprintf("%5s failed", thousands(uint64(b.Count)))
+	span := m.shortTime(b.First) + "–" + m.shortTime(b.Last)
+	if !b.First.IsZero() && !b.Last.IsZero() && b.First.In(m.loc).YearDay() == b.Last.In(m.loc).YearDay() {
+		span = m.shortTime(b.First) + "–" + b.Last.In(m.loc).Format("15:04")
+	}
+	span = fit(span, 17, "")
+	label := "logins: "
+	if b.By == "login" {
+		label = "from: "
+	}
+	others := make([]string, 0, len(b.Others))
+	for _, o := range b.Others {
+		others = append(others, safe(o))
+	}
+	rest := label + strings.Join(others, ", ")
+	if extra := b.OtherCount - len(b.Others); extra > 0 {
+		rest += fmt.Sprintf(" (+%d)", extra)
+	}
+	if len(others) == 0 {
+		rest = ""
+	}
+	head := " " + th.MarkSecurity + " " + by + " "
+	plain := head + k + " " + count + "  " + span + "  " + rest
+	restW := max(0, w-width(head)-kw-1-width(count)-2-17-2)
+	styled := " " + th.Security.Render(th.MarkSecurity) + " " + th.SumDim.Render(by) + " " + th.Security.Render(k) + " " +
+		th.Desc.Render(count) + "  " + th.Time.Render(span) + "  " + th.User.Render(clip(rest, restW, th.Ellipsis))
+	return sumLine{styled: styled, plain: plain, query: b.Query}
+}
+
+// countLines are a top list: name, count and a bar scaled to the largest.
+func (m *Model) countLines(cs []summary.Count, w int) []sumLine {
+	th := m.th
+	var hi uint64
+	for _, c := range cs {
+		hi = max(hi, c.Count)
+	}
+	nw := min(max(w/4, 12), 28)
+	barW := min(max(0, w-3-nw-1-9-2), 60)
+	out := make([]sumLine, 0, len(cs))
+	for _, c := range cs {
+		name := fit(safe(c.Name), nw, th.Ellipsis)
+		if c.Name == "" {
+			name = fit("(none)", nw, "")
+		}
+		n := fmt.Sprintf("%9s", thousands(c.Count))
+		bar := ""
+		if hi > 0 && barW > 0 {
+			bar = strings.Repeat("█", max(1, int(c.Count*uint64(barW)/hi)))
+		}
+		plain := "   " + name + " " + n + "  " + bar
+		styled := "   " + th.User.Render(name) + " " + th.Desc.Render(n) + "  " + th.SumBar.Render(bar)
+		out = append(out, sumLine{styled: styled, plain: plain, query: c.Query})
+	}
+	return out
+}

@@ -1,0 +1,293 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"matomo-audit/data/demo"
+	"matomo-audit/data/summary"
+	"matomo-audit/theme"
+)
+
+// run executes a command and its batches without feeding the messages
+// back, so a test decides when (and whether) they arrive.
+func run(cmd tea.Cmd) []tea.Msg {
+	var out []tea.Msg
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
+func openSummary(t *testing.T, w, h int) *Model {
+	t.Helper()
+	m := newModel(t, demoSource(), theme.Dark(), w, h)
+	press(t, m, "s")
+	if m.sum == nil || m.sum.rep == nil || m.sum.running {
+		t.Fatalf("no finished summary after s: %+v", m.sum)
+	}
+	return m
+}
+
+// burstIndex is the cursor position of the burst from ip among the
+// selectable lines.
+func burstIndex(t *testing.T, r *summary.Report, ip string) int {
+	t.Helper()
+	for i, b := range r.Bursts {
+		if b.By == "ip" && b.Key == ip {
+			return len(r.Privileges) + i
+		}
+	}
+	t.Fatalf("no burst from %s in %+v", ip, r.Bursts)
+	return 0
+}
+
+func TestSummaryShowsBurstAndSuperUserFirst(t *testing.T) {
+	m := openSummary(t, 120, 40)
+	r := m.sum.rep
+	if r.Window != "24h" {
+		t.Errorf("window %q, want the default 24h", r.Window)
+	}
+	v := plainView(m)
+	burst := ""
+	for _, l := range strings.Split(v, "\n") {
+		if strings.Contains(l, " ip ") && strings.Contains(l, demo.IncidentIP) {
+			burst = l
+		}
+	}
+	if !strings.Contains(burst, " 30 failed ") {
+		t.Errorf("burst line %q, want %s with 30 failures\n%s", burst, demo.IncidentIP, v)
+	}
+	lines := strings.Split(v, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, "Privilege changes") {
+			if first := lines[i+1]; !strings.Contains(first, "granted super user access") || !strings.HasPrefix(first, ">") {
+				t.Errorf("first privilege line %q, want the super-user grant under the cursor", first)
+			}
+			break
+		}
+	}
+	if !strings.Contains(lines[1], "Summary · last 24h · all events") || !strings.Contains(lines[1], "[24h]") {
+		t.Errorf("title %q", lines[1])
+	}
+	if !strings.Contains(v, "▲ peak ") {
+		t.Errorf("no peak marked:\n%s", v)
+	}
+}
+
+func TestSummaryEnterOnBurstShowsItsEvents(t *testing.T) {
+	m := openSummary(t, 120, 40)
+	r := m.sum.rep
+	i := burstIndex(t, r, demo.IncidentIP)
+	for range i {
+		press(t, m, "j")
+	}
+	press(t, m, "enter")
+	if m.sum != nil {
+		t.Fatal("summary still open after enter")
+	}
+	if got, want := m.query.String(), r.Bursts[i-len(r.Privileges)].Query; got != want {
+		t.Errorf("query %q, want %q", got, want)
+	}
+	if !m.tl.atOldest || !m.tl.atNewest || len(m.tl.events) != 30 {
+		t.Fatalf("timeline has %d events (complete %v), want exactly the burst's 30", len(m.tl.events), m.tl.atOldest && m.tl.atNewest)
+	}
+	for _, e := range m.tl.events {
+		if e.IPText() != demo.IncidentIP || e.Type != "ActivityLog/UserSignInFailed" {
+			t.Fatalf("event %d from %s of %s in the burst", e.ID, e.IPText(), e.Type)
+		}
+	}
+	if v := plainView(m); !strings.Contains(v, "type:ActivityLog/UserSignInFailed") {
+		t.Errorf("no chip for the burst's query:\n%s", v)
+	}
+}
+
+func TestSummaryEnterOnItemPutsCursorOnIt(t *testing.T) {
+	m := openSummary(t, 120, 40)
+	want := m.sum.rep.Privileges[0]
+	press(t, m, "enter")
+	if e := m.current(); e == nil || e.ID != want.ID {
+		t.Fatalf("cursor on %v, want event %d", e, want.ID)
+	}
+}
+
+func TestSummaryWindowKeys(t *testing.T) {
+	m := openSummary(t, 120, 40)
+	for _, step := range []struct{ key, want string }{
+		{"]", "7d"}, {"]", "30d"}, {"]", "all"}, {"]", "all"}, {"[", "30d"}, {"[", "7d"}, {"[", "24h"}, {"[", "1h"}, {"[", "1h"},
+	} {
+		press(t, m, step.key)
+		if m.sum.rep.Window != step.want || m.sum.window.Name != step.want {
+			t.Fatalf("after %s: report %q, window %q, want %s", step.key, m.sum.rep.Window, m.sum.window.Name, step.want)
+		}
+		if !strings.Contains(plainView(m), "["+step.want+"]") {
+			t.Fatalf("after %s: %s not marked:\n%s", step.key, step.want, plainView(m))
+		}
+	}
+	press(t, m, "esc", "s")
+	if m.sum.rep.Window != "1h" {
+		t.Errorf("reopened with %q, want the last window chosen", m.sum.rep.Window)
+	}
+}
+
+func TestSummaryEscCancels(t *testing.T) {
+	m := newModel(t, demoSource(), theme.Dark(), 120, 40)
+	_, cmd := m.Update(keyMsg("s"))
+	if m.sum == nil || !m.sum.running {
+		t.Fatal("s did not start a summary")
+	}
+	if v := plainView(m); !strings.Contains(v, "summary 24h: finding the window") || !strings.Contains(v, "esc cancels") {
+		t.Errorf("no progress while running:\n%s", v)
+	}
+	press(t, m, "j") // keys answer while it runs
+	press(t, m, "esc")
+	if m.sum != nil {
+		t.Fatal("esc left the summary open")
+	}
+	for _, msg := range run(cmd) {
+		send(t, m, msg)
+	}
+	if m.sum != nil || m.status.err != "" {
+		t.Fatalf("cancelled run came back: %+v, error %q", m.sum, m.status.err)
+	}
+
+	// With a report on screen, esc stops the run and keeps the report.
+	press(t, m, "s")
+	_, cmd = m.Update(keyMsg("]"))
+	if !m.sum.running || m.sum.window.Name != "7d" {
+		t.Fatal("] did not start the 7d run")
+	}
+	press(t, m, "esc")
+	if m.sum == nil || m.sum.running || m.sum.window.Name != "24h" || m.sum.rep.Window != "24h" {
+		t.Fatalf("esc while running: %+v", m.sum)
+	}
+	for _, msg := range run(cmd) {
+		send(t, m, msg)
+	}
+	if m.sum.rep.Window != "24h" {
+		t.Errorf("the cancelled 7d run replaced the report")
+	}
+	press(t, m, "esc")
+	if m.sum != nil {
+		t.Error("second esc did not close the summary")
+	}
+}
+
+func TestSummaryDropsStaleResult(t *testing.T) {
+	m := openSummary(t, 120, 40)
+	_, stale := m.Update(keyMsg("]"))
+	staleSeq := m.sum.seq
+	press(t, m, "]")
+	if m.sum.rep.Window != "30d" {
+		t.Fatalf("window %q, want 30d", m.sum.rep.Window)
+	}
+	send(t, m, summaryDoneMsg{seq: staleSeq, rep: summary.Report{Window: "7d"}})
+	for _, msg := range run(stale) {
+		send(t, m, msg)
+	}
+	if m.sum.rep.Window != "30d" || m.sum.window.Name != "30d" || m.status.err != "" {
+		t.Errorf("stale result taken: report %q, window %q, error %q", m.sum.rep.Window, m.sum.window.Name, m.status.err)
+	}
+}
+
+func TestSummaryError(t *testing.T) {
+	f := &flaky{Source: demoSource()}
+	m := newModel(t, f, theme.Dark(), 100, 30)
+	f.setDown(true)
+	press(t, m, "s")
+	if m.sum != nil {
+		t.Error("summary open without a report")
+	}
+	if v := plainView(m); !strings.Contains(v, "summary: ") || !strings.Contains(v, "connection refused") {
+		t.Errorf("error not in the status bar:\n%s", v)
+	}
+}
+
+func TestSummaryScrollAndSizes(t *testing.T) {
+	m := openSummary(t, 80, 24)
+	press(t, m, "G")
+	v := plainView(m)
+	if !strings.Contains(v, "Top categories") || strings.Contains(v, "more lines") {
+		t.Errorf("G did not reach the end:\n%s", v)
+	}
+	lines := strings.Split(v, "\n")
+	if last := lines[len(lines)-4]; !strings.HasPrefix(last, ">") {
+		t.Errorf("cursor not on the last line: %q", last)
+	}
+	press(t, m, "g")
+	if !strings.Contains(plainView(m), "Privilege changes") {
+		t.Error("g did not go back to the top")
+	}
+	for _, size := range [][2]int{{20, 5}, {40, 8}, {41, 9}, {50, 12}, {80, 24}, {160, 48}, {300, 10}} {
+		send(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		for _, k := range []string{"pgdown", "j", "G", "k", "pgup"} {
+			press(t, m, k)
+			checkFrame(t, m, size[0], size[1])
+		}
+	}
+}
+
+func TestHeaderSparkline(t *testing.T) {
+	m := newModel(t, demoSource(), theme.NoColor(), 120, 30)
+	head := strings.Split(plainView(m), "\n")[0]
+	if !strings.ContainsAny(head, "▁▂▃▄▅▆▇█") || !strings.Contains(head, "on screen") {
+		t.Errorf("no sparkline in the header: %q", head)
+	}
+	press(t, m, "g")
+	if again := strings.Split(plainView(m), "\n")[0]; again == head {
+		t.Error("sparkline did not follow the view")
+	}
+	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if head := strings.Split(plainView(m), "\n")[0]; strings.Contains(head, "on screen") {
+		t.Errorf("sparkline at 80 columns: %q", head)
+	}
+}
+
+func TestSparkBar(t *testing.T) {
+	for _, c := range []struct {
+		v, hi uint64
+		want  string
+	}{{0, 10, " "}, {1, 1000, "▁"}, {10, 10, "█"}, {5, 10, "▄"}, {0, 0, " "}} {
+		if got := sparkBar(c.v, c.hi); got != c.want {
+			t.Errorf("sparkBar(%d, %d) = %q, want %q", c.v, c.hi, got, c.want)
+		}
+	}
+}
+
+// TestGoldenSummary pins the summary screen.
+// Regenerate with: go test ./ui -run TestGoldenSummary -update
+func TestGoldenSummary(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		for _, th := range []theme.Theme{theme.Dark(), theme.NoColor()} {
+			for _, s := range []struct {
+				name string
+				keys []string
+			}{
+				{"summary", []string{"s"}},
+				{"scrolled", []string{"s", "pgdown", "j"}},
+			} {
+				t.Run(fmt.Sprintf("%s-%dx%d-%s", th.Name, size[0], size[1], s.name), func(t *testing.T) {
+					m := newModel(t, demoSource(), th, size[0], size[1])
+					press(t, m, s.keys...)
+					golden.RequireEqual(t, view(m))
+				})
+			}
+		}
+	}
+}
