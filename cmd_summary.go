@@ -72,11 +72,8 @@ func runSummary(ctx context.Context, g *globals, f *summaryFlags, stdout, stderr
 	if format != "text" && format != "json" {
 		return usageError{fmt.Errorf("unknown format %q: expected text or json", f.format)}
 	}
-	if f.burstMin < 2 {
-		return usageError{fmt.Errorf("--burst-min must be at least 2")}
-	}
-	if f.burstWithin <= 0 {
-		return usageError{fmt.Errorf("--burst-within must be positive")}
+	if err := checkBurst(f.burstMin, f.burstWithin); err != nil {
+		return err
 	}
 	if f.top < 1 {
 		return usageError{fmt.Errorf("--top must be at least 1")}
@@ -110,4 +107,16 @@ func runSummary(ctx context.Context, g *globals, f *summaryFlags, stdout, stderr
 		return summary.WriteJSON(stdout, &r)
 	}
 	return summary.WriteText(stdout, &r, g.loc)
+}
+
+// checkBurst validates the burst thresholds the summary command and the
+// TUI's summary screen take.
+func checkBurst(min int, within time.Duration) error {
+	if min < 2 {
+		return usageError{fmt.Errorf("--burst-min must be at least 2")}
+	}
+	if within <= 0 {
+		return usageError{fmt.Errorf("--burst-within must be positive")}
+	}
+	return nil
 }

@@ -38,7 +38,7 @@ func runTUI(ctx context.Context, g *globals) error {
 	}
 	return ui.Run(ctx, ui.Options{Source: src, Query: g.q, Loc: g.loc, Theme: th, AutoTheme: auto,
 		Follow: g.ui.follow, Poll: g.ui.poll, Grace: g.ui.grace, Bell: g.ui.bell,
-		NoExport: g.noExport, InTmux: os.Getenv("TMUX") != ""})
+		NoExport: g.noExport, InTmux: os.Getenv("TMUX") != "", BurstMin: g.ui.burstMin, BurstWithin: g.ui.burstWithin})
 }
 
 // uiFlags are the interactive view's own flags.
@@ -47,6 +47,9 @@ type uiFlags struct {
 	poll   time.Duration
 	grace  time.Duration
 	bell   bool
+	// The summary's failed-login burst thresholds.
+	burstMin    int
+	burstWithin time.Duration
 }
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(f.Fd()) }

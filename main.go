@@ -127,6 +127,9 @@ func newRoot(g *globals, stdout, stderr io.Writer) *cobra.Command {
 			if g.ui.poll <= 0 {
 				return usageError{fmt.Errorf("--poll must be positive")}
 			}
+			if err := checkBurst(g.ui.burstMin, g.ui.burstWithin); err != nil {
+				return err
+			}
 			if stdout == io.Writer(os.Stdout) && isTerminal(os.Stdout) {
 				return runTUI(cmd.Context(), g)
 			}
@@ -150,6 +153,8 @@ func newRoot(g *globals, stdout, stderr io.Writer) *cobra.Command {
 	root.Flags().DurationVar(&g.ui.poll, "poll", time.Second, "how often following looks for new events")
 	root.Flags().DurationVar(&g.ui.grace, "grace", follow.DefaultGrace, "how long an id skipped by an open transaction is awaited")
 	root.Flags().BoolVar(&g.ui.bell, "bell", false, "ring the terminal bell when a security event arrives")
+	root.Flags().IntVar(&g.ui.burstMin, "burst-min", 5, "failed logins that make a burst in the summary (s)")
+	root.Flags().DurationVar(&g.ui.burstWithin, "burst-within", 10*time.Minute, "... when they fall within this time")
 	root.Flags().StringVar(&g.theme, "theme", "auto", "colours: auto (from the terminal background), dark or light; NO_COLOR=1 turns colour off")
 	_ = root.RegisterFlagCompletionFunc("theme", cobra.FixedCompletions([]cobra.Completion{"auto", "dark", "light"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("tz", cobra.FixedCompletions([]cobra.Completion{"UTC", "Local", "Europe/Berlin", "America/New_York"}, cobra.ShellCompDirectiveNoFileComp))

@@ -178,6 +178,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"summary", "--demo", "--window", "2d"}, `--window: unknown window "2d"`},
 		{[]string{"summary", "--demo", "--format", "xml"}, `unknown format "xml"`},
 		{[]string{"summary", "--demo", "--burst-min", "1"}, "--burst-min must be at least 2"},
+		{[]string{"--demo", "--burst-within", "0s"}, "--burst-within must be positive"},
 	} {
 		r := runBin(t, nil, c.args...)
 		if r.code != 2 {

@@ -47,6 +47,10 @@ type Options struct {
 	// Dir is where export paths are relative to; the working folder when
 	// empty.
 	Dir string
+	// BurstMin and BurstWithin are the summary's failed-login burst
+	// thresholds (summary's defaults when zero).
+	BurstMin    int
+	BurstWithin time.Duration
 }
 
 // Model is the whole UI state.
@@ -74,6 +78,9 @@ type Model struct {
 	pollEvery time.Duration
 	grace     time.Duration
 	bell      bool
+	// burstMin, burstWithin: the summary's burst thresholds.
+	burstMin    int
+	burstWithin time.Duration
 
 	showHelp bool
 	prompt   *prompt
@@ -135,6 +142,7 @@ func New(o Options) *Model {
 	m.query = o.Query
 	m.filter = query.Compile(o.Query, o.Now(), o.Loc)
 	m.pollEvery, m.grace, m.bell = o.Poll, o.Grace, o.Bell
+	m.burstMin, m.burstWithin = o.BurstMin, o.BurstWithin
 	m.after = func(d time.Duration, msg tea.Msg) tea.Cmd {
 		return tea.Tick(d, func(time.Time) tea.Msg { return msg })
 	}

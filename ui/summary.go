@@ -66,6 +66,7 @@ func (m *Model) startSummary() tea.Cmd {
 	src, prog, seq := m.src, s.prog, s.seq
 	o := summary.Options{
 		Query: m.query, Window: s.window, Now: m.now(), Loc: m.loc, Buckets: sparkBuckets(m.w),
+		BurstMin: m.burstMin, BurstWithin: m.burstWithin,
 		Progress: func(done, total uint64) {
 			prog.total.Store(total)
 			prog.done.Store(done)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
@@ -289,5 +290,35 @@ func TestGoldenSummary(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestSummaryBurstThresholds: --burst-min and --burst-within reach the
+// summary screen and its heading.
+func TestSummaryBurstThresholds(t *testing.T) {
+	for _, c := range []struct {
+		min    int
+		within time.Duration
+		want   string
+		burst  bool
+	}{
+		{0, 0, "a burst is 5 or more within 10m", true},
+		{31, 0, "a burst is 31 or more within 10m", false},
+		{30, 0, "a burst is 30 or more within 10m", true},
+		{5, 30 * time.Second, "a burst is 5 or more within 30s", false},
+	} {
+		m := New(Options{Source: demoSource(), Theme: theme.NoColor(), Now: fixedNow, BurstMin: c.min, BurstWithin: c.within})
+		send(t, m, tea.WindowSizeMsg{Width: 160, Height: 48})
+		drain(t, m, m.Init())
+		press(t, m, "s")
+		v := plainView(m)
+		found := false
+		for _, b := range m.sum.rep.Bursts {
+			found = found || b.By == "ip" && b.Key == demo.IncidentIP
+		}
+		if !strings.Contains(v, c.want) || found != c.burst {
+			t.Errorf("min %d within %v: incident burst listed %v, screen:\n%s", c.min, c.within, found, v)
+		}
+		m.Close()
 	}
 }
