@@ -52,6 +52,11 @@ start --demo --theme dark -q "'ip:203.0.113.66'" --follow=false
 keys k k k k k k v k k k k k k k k e
 capture export "matomo-audit: exporting a selection"
 
+# The incident summary: privilege changes, the failed-login burst, top lists.
+start --demo --theme dark --follow=false
+keys s
+capture summary "matomo-audit: incident summary"
+
 # Following: the demo's live events arriving at the bottom.
 start --demo --theme dark --tz Europe/Berlin
 sleep 12
