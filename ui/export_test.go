@@ -368,16 +368,8 @@ func TestNoExport(t *testing.T) {
 func (r *liveRig) clipboardWrites(k string) []string {
 	_, cmd := r.m.Update(keyMsg(k))
 	var out []string
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
+	for _, msg := range run(cmd) {
+		switch msg := msg.(type) {
 		case tea.RawMsg:
 			out = append(out, msg.Msg.(string))
 		case timerMsg:
