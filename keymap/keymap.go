@@ -130,3 +130,15 @@ func (k KeyMap) SummaryHelp() []key.Binding {
 	)
 	return []key.Binding{move, k.Show, k.Narrower, k.Wider, k.Back, k.Quit}
 }
+
+// SummaryFullHelp is the ? screen over the summary: the same keys as the
+// timeline's, described for a list of lines.
+func (k KeyMap) SummaryFullHelp() [][]key.Binding {
+	relabel := func(b key.Binding, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
+	}
+	return [][]key.Binding{
+		{relabel(k.Up, "line up"), relabel(k.Down, "line down"), k.PageUp, k.PageDown, relabel(k.Oldest, "first line"), relabel(k.Newest, "last line")},
+		{k.Show, k.Narrower, k.Wider, k.Help, relabel(k.Back, "cancel, or back to the timeline"), k.Quit},
+	}
+}

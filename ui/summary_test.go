@@ -11,6 +11,7 @@ import (
 
 	"matomo-audit/data/demo"
 	"matomo-audit/data/summary"
+	"matomo-audit/keymap"
 	"matomo-audit/theme"
 )
 
@@ -298,5 +299,25 @@ func TestSummaryBurstThresholds(t *testing.T) {
 			t.Errorf("min %d within %v: incident burst listed %v, screen:\n%s", c.min, c.within, found, v)
 		}
 		m.Close()
+	}
+}
+
+// TestSummaryHelp: ? over the summary lists the summary's own keys.
+func TestSummaryHelp(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		m := openSummary(t, size[0], size[1])
+		press(t, m, "?")
+		v := plainView(m)
+		for _, group := range keymap.Default().SummaryFullHelp() {
+			for _, b := range group {
+				if !strings.Contains(v, b.Help().Key+" ") || !strings.Contains(v, b.Help().Desc) {
+					t.Errorf("%v: summary help lacks %q %q:\n%s", size, b.Help().Key, b.Help().Desc, v)
+				}
+			}
+		}
+		press(t, m, "esc")
+		if m.sum == nil || strings.Contains(plainView(m), "line down") {
+			t.Errorf("%v: esc did not close just the help", size)
+		}
 	}
 }

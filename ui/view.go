@@ -605,7 +605,11 @@ func (m *Model) keyColumns(w int) string {
 	full := m.help
 	full.SetWidth(0)
 	var cols []string
-	for _, g := range m.keys.FullHelp() {
+	groups := m.keys.FullHelp()
+	if m.sum != nil {
+		groups = m.keys.SummaryFullHelp()
+	}
+	for _, g := range groups {
 		cols = append(cols, full.FullHelpView([][]key.Binding{g}))
 	}
 	var rows []string
