@@ -51,7 +51,11 @@ func WriteText(w io.Writer, r *Report, loc *time.Location) error {
 	}
 	fmt.Fprintf(bw, "Activity summary, window %s: %s to %s %s\n", r.Window, ts(r.Since), ts(r.Until), zone)
 	fmt.Fprintf(bw, "filter   %s\n", termsafe.Clean(filter))
-	fmt.Fprintf(bw, "events   %s (ids %s..%s read)\n", thousands(r.Total), thousands(r.FromID), thousands(r.ToID))
+	if r.FromID > r.ToID || r.ToID == 0 {
+		fmt.Fprintf(bw, "events   %s (no ids in the window)\n", thousands(r.Total))
+	} else {
+		fmt.Fprintf(bw, "events   %s (ids %s..%s read)\n", thousands(r.Total), thousands(r.FromID), thousands(r.ToID))
+	}
 	if !r.Complete {
 		fmt.Fprintln(bw, "INCOMPLETE: stopped before the whole window was read")
 	}
