@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"matomo-audit/data/export"
+	"matomo-audit/internal/numfmt"
 )
 
 // clipboardMax is the most a clipboard write may carry, in base64 bytes:
@@ -37,11 +38,11 @@ func (m *Model) copyEvent() tea.Cmd {
 	}
 	data := export.Pretty(e)
 	if base64.StdEncoding.EncodedLen(len(data)) > clipboardMax {
-		return m.toast("event #"+thousands(e.ID)+" is "+size(len(data))+" as JSON, more than a terminal clipboard takes ("+
+		return m.toast("event #"+numfmt.Thousands(e.ID)+" is "+size(len(data))+" as JSON, more than a terminal clipboard takes ("+
 			size(clipboardMax*3/4)+"): export it with v and e", true)
 	}
 	return tea.Batch(tea.Raw(osc52(data, m.inTmux)),
-		m.toast("copied event #"+thousands(e.ID)+" as JSON ("+size(len(data))+") to the clipboard", false))
+		m.toast("copied event #"+numfmt.Thousands(e.ID)+" as JSON ("+size(len(data))+") to the clipboard", false))
 }
 
 // copyLine is Y: the cursor event's one-line description, as shown (with
@@ -59,7 +60,7 @@ func (m *Model) copyLine() tea.Cmd {
 		return m.toast("the description is too long for a terminal clipboard: export the event with v and e", true)
 	}
 	return tea.Batch(tea.Raw(osc52([]byte(line), m.inTmux)),
-		m.toast("copied the description of event #"+thousands(e.ID)+" to the clipboard", false))
+		m.toast("copied the description of event #"+numfmt.Thousands(e.ID)+" to the clipboard", false))
 }
 
 // size writes a byte count as B, KB or MB.

@@ -8,6 +8,7 @@ import (
 
 	"matomo-audit/data/activity"
 	"matomo-audit/data/phpser"
+	"matomo-audit/internal/numfmt"
 )
 
 type detailState struct {
@@ -45,7 +46,7 @@ func (m *Model) detailLines(e *activity.Event, w int) []string {
 	plain := func(s string) string { return th.DetailValue.Render(s) }
 	dim := func(s string) string { return th.DetailDim.Render(s) }
 
-	title := fmt.Sprintf("Event #%s", thousands(e.ID))
+	title := fmt.Sprintf("Event #%s", numfmt.Thousands(e.ID))
 	add(th.DetailTitle.Render(clip(title, w, th.Ellipsis)))
 
 	if e.Time.IsZero() {
@@ -108,7 +109,7 @@ func (m *Model) detailLines(e *activity.Event, w int) []string {
 		raw := safe(e.RawParams)
 		const rawCap = 64 << 10 // a screenful is enough; the export has all of it
 		if len(raw) > rawCap {
-			raw = raw[:rawCap] + " …(" + thousands(uint64(len(e.RawParams))) + " bytes)"
+			raw = raw[:rawCap] + " …(" + numfmt.Thousands(uint64(len(e.RawParams))) + " bytes)"
 		}
 		for _, l := range strings.Split(hardwrap(raw, max(1, w-2)), "\n") {
 			add("  " + th.Raw.Render(l))

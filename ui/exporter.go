@@ -18,6 +18,7 @@ import (
 	"matomo-audit/data/export"
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
+	"matomo-audit/internal/numfmt"
 )
 
 type exportStage uint8
@@ -369,7 +370,7 @@ func many(n uint64, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return thousands(n) + " " + word + "s"
+	return numfmt.Thousands(n) + " " + word + "s"
 }
 
 // toastFor is how long a toast stays.
@@ -391,7 +392,7 @@ func (m *Model) exportWhat() string {
 	}
 	if !x.whole {
 		n, done, pct := m.selectionCount()
-		ids := " (id " + thousands(x.from) + ".." + thousands(x.to) + ")"
+		ids := " (id " + numfmt.Thousands(x.from) + ".." + numfmt.Thousands(x.to) + ")"
 		switch {
 		case done:
 			return many(n, "selected event") + ids + q
@@ -535,13 +536,13 @@ func (m *Model) progressText() string {
 	x := m.exp
 	n := x.prog.n.Load()
 	el := time.Since(x.started)
-	s := thousands(n)
+	s := numfmt.Thousands(n)
 	if total, ok := m.exportTotal(); ok {
-		s += " of " + thousands(total)
+		s += " of " + numfmt.Thousands(total)
 	}
 	s += " events"
 	if secs := el.Seconds(); secs >= 0.2 {
-		s += " · " + thousands(uint64(float64(n)/secs)) + " events/s"
+		s += " · " + numfmt.Thousands(uint64(float64(n)/secs)) + " events/s"
 	}
 	return s + " · " + el.Round(100*time.Millisecond).String()
 }

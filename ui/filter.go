@@ -7,6 +7,7 @@ import (
 
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
+	"matomo-audit/internal/numfmt"
 )
 
 // setQuery applies a new query: the window is reloaded around the event
@@ -175,7 +176,7 @@ func (m *Model) countText() string {
 	}
 	if m.windowComplete() {
 		if n := len(m.tl.events); n != 1 {
-			return thousands(uint64(n)) + " matches"
+			return numfmt.Thousands(uint64(n)) + " matches"
 		}
 		return "1 match"
 	}
@@ -192,9 +193,9 @@ func (m *Model) countText() string {
 		if n == 1 {
 			return "1 match"
 		}
-		return thousands(n) + " matches"
+		return numfmt.Thousands(n) + " matches"
 	}
 	span := max(c.hi-m.lo+1, 1)
 	pct := (c.next - m.lo) * 100 / span
-	return "≥" + thousands(c.stats.Matches) + " matches, counting " + uitoa(pct) + "%"
+	return "≥" + numfmt.Thousands(c.stats.Matches) + " matches, counting " + uitoa(pct) + "%"
 }

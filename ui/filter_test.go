@@ -9,6 +9,7 @@ import (
 
 	"matomo-audit/data/demo"
 	"matomo-audit/data/sourcetest"
+	"matomo-audit/internal/numfmt"
 	"matomo-audit/theme"
 )
 
@@ -240,7 +241,7 @@ func TestChipsAndCount(t *testing.T) {
 	drain(t, m, m.Init())
 	want := len(sourcetest.Stream(t, demoSource(), m.filter))
 	v := plainView(m)
-	if !strings.Contains(v, " cat:security ") || !strings.Contains(v, ` -user:"Matomo System" `) || !strings.Contains(v, thousands(uint64(want))+" matches") {
+	if !strings.Contains(v, " cat:security ") || !strings.Contains(v, ` -user:"Matomo System" `) || !strings.Contains(v, numfmt.Thousands(uint64(want))+" matches") {
 		t.Fatalf("status bar (want %d matches):\n%s", want, v)
 	}
 }

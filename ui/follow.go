@@ -8,6 +8,7 @@ import (
 
 	"matomo-audit/data/activity"
 	"matomo-audit/data/follow"
+	"matomo-audit/internal/numfmt"
 )
 
 type followMode uint8
@@ -362,7 +363,7 @@ func (m *Model) followBadge() string {
 		return "FOLLOW"
 	case followPaused:
 		if n := m.newerCount(); n > 0 {
-			return "PAUSED · " + thousands(uint64(n)) + " newer (G)"
+			return "PAUSED · " + numfmt.Thousands(uint64(n)) + " newer (G)"
 		}
 		return "PAUSED (G)"
 	}

@@ -12,6 +12,7 @@ import (
 	"matomo-audit/data/activity"
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
+	"matomo-audit/internal/numfmt"
 )
 
 type pickerKind uint8
@@ -359,7 +360,7 @@ func (m *Model) pickerView(w, h int) []string {
 		}
 		cnt := "no events"
 		if it.count.Count > 0 {
-			cnt = thousands(it.count.Count) + " · last " + it.count.Last.In(m.loc).Format("2006-01-02 15:04")
+			cnt = numfmt.Thousands(it.count.Count) + " · last " + it.count.Last.In(m.loc).Format("2006-01-02 15:04")
 		}
 		left := fit(box+indent+clip(it.label, inner/2, th.Ellipsis)+it.mark, inner-width(cnt)-1, th.Ellipsis)
 		line := left + " " + cnt

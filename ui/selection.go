@@ -4,6 +4,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"matomo-audit/internal/numfmt"
 )
 
 // selection is a range of events from an anchor (where v was pressed) to
@@ -133,14 +135,14 @@ func (m *Model) selectionText() string {
 		return ""
 	}
 	n, done, pct := m.selectionCount()
-	ids := " (id " + thousands(lo) + ".." + thousands(hi) + ")"
+	ids := " (id " + numfmt.Thousands(lo) + ".." + numfmt.Thousands(hi) + ")"
 	switch {
 	case done && n == 1:
 		return "selected 1 event" + ids
 	case done:
-		return "selected " + thousands(n) + " events" + ids
+		return "selected " + numfmt.Thousands(n) + " events" + ids
 	case n == 0:
 		return "selected: counting…" + ids
 	}
-	return "selected ≥" + thousands(n) + " events" + ids + ", counting " + uitoa(pct) + "%"
+	return "selected ≥" + numfmt.Thousands(n) + " events" + ids + ", counting " + uitoa(pct) + "%"
 }

@@ -12,6 +12,7 @@ import (
 
 	"matomo-audit/data/query"
 	"matomo-audit/data/summary"
+	"matomo-audit/internal/numfmt"
 )
 
 // summaryState is the summary screen (s): who tried to get in, who gained
@@ -630,7 +631,7 @@ func (m *Model) burstLine(b summary.Burst, w int) sumLine {
 	}
 	by := fit(b.By, 5, "")
 	k := fit(safe(b.Key), kw, th.Ellipsis)
-	count := fmt.Sprintf("%5s failed", thousands(uint64(b.Count)))
+	count := fmt.Sprintf("%5s failed", numfmt.Thousands(uint64(b.Count)))
 	span := m.shortTime(b.First) + "–" + m.shortTime(b.Last)
 	if !b.First.IsZero() && !b.Last.IsZero() && b.First.In(m.loc).YearDay() == b.Last.In(m.loc).YearDay() {
 		span = m.shortTime(b.First) + "–" + b.Last.In(m.loc).Format("15:04")
@@ -674,7 +675,7 @@ func (m *Model) countLines(cs []summary.Count, w int) []sumLine {
 		if c.Name == "" {
 			name = fit("(none)", nw, "")
 		}
-		n := fmt.Sprintf("%9s", thousands(c.Count))
+		n := fmt.Sprintf("%9s", numfmt.Thousands(c.Count))
 		bar := ""
 		if hi > 0 && barW > 0 {
 			bar = strings.Repeat("█", max(1, int(c.Count*uint64(barW)/hi)))

@@ -15,6 +15,7 @@ import (
 	"matomo-audit/data/demo"
 	"matomo-audit/data/source"
 	"matomo-audit/data/sourcetest"
+	"matomo-audit/internal/numfmt"
 	"matomo-audit/keymap"
 	"matomo-audit/theme"
 )
@@ -36,7 +37,7 @@ func TestStartsAtNewest(t *testing.T) {
 			break
 		}
 	}
-	if !strings.Contains(plainView(m), "#"+thousands(hi)+" (100%)") {
+	if !strings.Contains(plainView(m), "#"+numfmt.Thousands(hi)+" (100%)") {
 		t.Errorf("status bar lacks the position:\n%s", plainView(m))
 	}
 	checkFrame(t, m, 80, 24)
@@ -177,7 +178,7 @@ func TestDetailShowsEveryField(t *testing.T) {
 	v := plainView(m)
 	e := m.current()
 	for _, want := range []string{
-		"Event #" + thousands(e.ID), e.Time.Format("2006-01-02 15:04:05") + " UTC · 17 hours ago", "user      alice", "current user · super user · alice@example.org",
+		"Event #" + numfmt.Thousands(e.ID), e.Time.Format("2006-01-02 15:04:05") + " UTC · 17 hours ago", "user      alice", "current user · super user · alice@example.org",
 		"type      ActivityLog/UserSetSuperUserAccess", "category  user", "severity  security",
 		"ip        " + demo.IncidentIP + " · country ru", "what      granted super user access to mallory (mallory@example.org)",
 		"parameters", `has_access: 1`, "- type: user", "login: mallory", "email: mallory@example.org",

@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"matomo-audit/data/activity"
+	"matomo-audit/internal/numfmt"
 )
 
 // Below these the UI shows a "terminal too small" note instead.
@@ -455,7 +456,7 @@ func (m *Model) statusBar() string {
 		left.WriteString(th.StatusKey.Render(" " + s + " "))
 	}
 	if e := m.current(); e != nil {
-		pos := " · #" + thousands(e.ID)
+		pos := " · #" + numfmt.Thousands(e.ID)
 		if m.hi > m.lo && e.ID >= m.lo && e.ID <= m.hi {
 			pos += fmt.Sprintf(" (%d%%)", int(float64(e.ID-m.lo)*100/float64(m.hi-m.lo)))
 		}
@@ -541,7 +542,7 @@ func short(n uint64) string {
 	case n >= 10_000:
 		return uitoa(n/1000) + "k"
 	}
-	return thousands(n)
+	return numfmt.Thousands(n)
 }
 
 func (m *Model) hint() string {

@@ -12,6 +12,7 @@ import (
 
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
+	"matomo-audit/internal/numfmt"
 	"matomo-audit/theme"
 	"matomo-audit/ui"
 )
@@ -63,6 +64,6 @@ func tuiExport(src source.Source, hi, n uint64) error {
 	}
 	st, _ := os.Stat(files[0])
 	fmt.Printf("| export from the TUI (`e`, `enter`) of %s events to a JSON file (%.0f MB) | %s | %s events/s | RSS %.1f MB before, %.1f MB peak while writing |\n",
-		thousands(n), float64(st.Size())/1e6, took.Round(10*time.Millisecond), thousands(uint64(float64(n)/took.Seconds())), base, float64(peak.Load())/1024)
+		numfmt.Thousands(n), float64(st.Size())/1e6, took.Round(10*time.Millisecond), numfmt.Thousands(uint64(float64(n)/took.Seconds())), base, float64(peak.Load())/1024)
 	return nil
 }

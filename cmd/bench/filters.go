@@ -14,6 +14,7 @@ import (
 
 	"matomo-audit/data/mysqldb"
 	"matomo-audit/data/query"
+	"matomo-audit/internal/numfmt"
 	"matomo-audit/theme"
 	"matomo-audit/ui"
 )
@@ -76,7 +77,7 @@ func filters(dsn, prefix string, rows uint64) error {
 		sortD(s)
 		return s[len(s)/2]
 	}
-	fmt.Printf("| rare user (3 events) found by scanning all %s rows through the UI | %s | | %s | |\n", thousands(rows), ms(med(ours)), ms(slicesMax(ours)))
+	fmt.Printf("| rare user (3 events) found by scanning all %s rows through the UI | %s | | %s | |\n", numfmt.Thousands(rows), ms(med(ours)), ms(slicesMax(ours)))
 	fmt.Printf("| raw `SELECT COUNT(*) ... WHERE user_login=?`, same run | %s | | %s | |\n", ms(med(counts)), ms(slicesMax(counts)))
 	ratio := med(counts).Seconds() / med(ours).Seconds()
 	fmt.Printf("| **scan rate / raw count rate** | **%.2fx** | | | >= 0.9x |\n", ratio)

@@ -22,6 +22,7 @@ import (
 
 	"matomo-audit/data/mysqldb"
 	"matomo-audit/data/source"
+	"matomo-audit/internal/numfmt"
 	"matomo-audit/theme"
 	"matomo-audit/ui"
 )
@@ -76,7 +77,7 @@ func run(dsn, prefix string, scroll int, exportN uint64) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("table: %s rows (ids %d..%d), %s\n\n", thousands(hi-lo+1), lo, hi, runtime.GOARCH)
+	fmt.Printf("table: %s rows (ids %d..%d), %s\n\n", numfmt.Thousands(hi-lo+1), lo, hi, runtime.GOARCH)
 	fmt.Printf("| measure | median | p95 | max | target |\n|---|---|---|---|---|\n")
 	row("launch to first screen (connect, schema check, follow start, newest page, render)", launches, "< 100 ms")
 
@@ -150,7 +151,7 @@ func run(dsn, prefix string, scroll int, exportN uint64) error {
 	debug.FreeOSMemory()
 	row("pgup key, including any page load and render", keys, "smooth")
 	fmt.Printf("\nscrolled %s events in %s (%s events/s); RSS after: %.1f MB (target <= 60 MB)\n",
-		thousands(first-m.CursorID()), took.Round(time.Millisecond), thousands(uint64(float64(first-m.CursorID())/took.Seconds())), rssMB())
+		numfmt.Thousands(first-m.CursorID()), took.Round(time.Millisecond), numfmt.Thousands(uint64(float64(first-m.CursorID())/took.Seconds())), rssMB())
 	if exportN > 0 {
 		fmt.Println()
 		if err := tuiExport(src, hi, min(exportN, hi-lo+1)); err != nil {
@@ -215,16 +216,4 @@ func rssMB() float64 {
 		}
 	}
 	return 0
-}
-
-func thousands(n uint64) string {
-	s := strconv.FormatUint(n, 10)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }

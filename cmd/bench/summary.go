@@ -7,6 +7,7 @@ import (
 
 	"matomo-audit/data/source"
 	"matomo-audit/data/summary"
+	"matomo-audit/internal/numfmt"
 )
 
 // summaryFigures times the incident summary for each window as the `s`
@@ -38,7 +39,7 @@ func summaryFigures(ctx context.Context, src source.Source, all bool) error {
 		if w == summary.DefaultWindow {
 			target = "< 1 s"
 		}
-		row(fmt.Sprintf("summary, window %s (%s events, %d bursts, %d privilege changes)", w.Name, thousands(r.Total), len(r.Bursts), r.PrivilegeCount), d, target)
+		row(fmt.Sprintf("summary, window %s (%s events, %d bursts, %d privilege changes)", w.Name, numfmt.Thousands(r.Total), len(r.Bursts), r.PrivilegeCount), d, target)
 	}
 	return nil
 }

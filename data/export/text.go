@@ -1,6 +1,7 @@
 package export
 
 import (
+	"strconv"
 	"time"
 
 	"matomo-audit/data/activity"
@@ -29,7 +30,7 @@ func AppendText(dst []byte, e *activity.Event, loc *time.Location) []byte {
 		}
 	}
 	dst = append(dst, "  #"...)
-	dst = appendUint(dst, e.ID)
+	dst = strconv.AppendUint(dst, e.ID, 10)
 	dst = append(dst, "  "...)
 	dst = append(dst, termsafe.Clean(e.Login)...)
 	if m := e.User.Kind.Mark(); m != "" {
@@ -50,18 +51,4 @@ func AppendText(dst []byte, e *activity.Event, loc *time.Location) []byte {
 		}
 	}
 	return dst
-}
-
-func appendUint(dst []byte, n uint64) []byte {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return append(dst, b[i:]...)
 }

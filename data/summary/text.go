@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"matomo-audit/internal/numfmt"
 	"matomo-audit/internal/termsafe"
 )
 
@@ -52,9 +53,9 @@ func WriteText(w io.Writer, r *Report, loc *time.Location) error {
 	fmt.Fprintf(bw, "Activity summary, window %s: %s to %s %s\n", r.Window, ts(r.Since), ts(r.Until), zone)
 	fmt.Fprintf(bw, "filter   %s\n", termsafe.Clean(filter))
 	if r.FromID > r.ToID || r.ToID == 0 {
-		fmt.Fprintf(bw, "events   %s (no ids in the window)\n", thousands(r.Total))
+		fmt.Fprintf(bw, "events   %s (no ids in the window)\n", numfmt.Thousands(r.Total))
 	} else {
-		fmt.Fprintf(bw, "events   %s (ids %s..%s read)\n", thousands(r.Total), thousands(r.FromID), thousands(r.ToID))
+		fmt.Fprintf(bw, "events   %s (ids %s..%s read)\n", numfmt.Thousands(r.Total), numfmt.Thousands(r.FromID), numfmt.Thousands(r.ToID))
 	}
 	if !r.Complete {
 		fmt.Fprintln(bw, "INCOMPLETE: stopped before the whole window was read")
@@ -62,18 +63,18 @@ func WriteText(w io.Writer, r *Report, loc *time.Location) error {
 	fmt.Fprintf(bw, "activity %s|%s| %s per bar", ts(r.Since)[:16], Spark(r.Buckets), r.BucketSpan)
 	if r.Peak >= 0 {
 		at := r.Since.Add(time.Duration(r.Peak) * r.BucketWidth)
-		fmt.Fprintf(bw, "; peak %s events at %s", thousands(r.Buckets[r.Peak]), ts(at)[:16])
+		fmt.Fprintf(bw, "; peak %s events at %s", numfmt.Thousands(r.Buckets[r.Peak]), ts(at)[:16])
 	}
 	fmt.Fprintln(bw)
 
-	fmt.Fprintf(bw, "\nPrivilege changes (%s)\n", thousands(uint64(r.PrivilegeCount)))
+	fmt.Fprintf(bw, "\nPrivilege changes (%s)\n", numfmt.Thousands(uint64(r.PrivilegeCount)))
 	for _, it := range r.Privileges {
 		writeItem(bw, it, ts)
 	}
 	if r.PrivilegeCount > len(r.Privileges) {
-		fmt.Fprintf(bw, "  ... %s more, newest kept per kind\n", thousands(uint64(r.PrivilegeCount-len(r.Privileges))))
+		fmt.Fprintf(bw, "  ... %s more, newest kept per kind\n", numfmt.Thousands(uint64(r.PrivilegeCount-len(r.Privileges))))
 	}
-	fmt.Fprintf(bw, "\nFailed-login bursts (>= %d failures within %s; %s failed logins in all)\n", r.BurstMin, r.BurstWithin, thousands(r.FailedLogins))
+	fmt.Fprintf(bw, "\nFailed-login bursts (>= %d failures within %s; %s failed logins in all)\n", r.BurstMin, r.BurstWithin, numfmt.Thousands(r.FailedLogins))
 	for _, b := range r.Bursts {
 		what := "logins tried"
 		if b.By == "login" {
@@ -87,10 +88,10 @@ func WriteText(w io.Writer, r *Report, loc *time.Location) error {
 		if b.OtherCount > len(b.Others) {
 			more = fmt.Sprintf(" and %d more", b.OtherCount-len(b.Others))
 		}
-		fmt.Fprintf(bw, "  %-5s %-24s %6s failures  %s .. %s  %s %s%s\n", b.By, termsafe.Clean(b.Key), thousands(uint64(b.Count)),
+		fmt.Fprintf(bw, "  %-5s %-24s %6s failures  %s .. %s  %s %s%s\n", b.By, termsafe.Clean(b.Key), numfmt.Thousands(uint64(b.Count)),
 			ts(b.First), ts(b.Last), what, strings.Join(others, ", "), more)
 	}
-	fmt.Fprintf(bw, "\nPlugins installed, activated or removed (%s)\n", thousands(uint64(r.PluginCount)))
+	fmt.Fprintf(bw, "\nPlugins installed, activated or removed (%s)\n", numfmt.Thousands(uint64(r.PluginCount)))
 	for _, it := range r.Plugins {
 		writeItem(bw, it, ts)
 	}
@@ -115,7 +116,7 @@ func writeTop(w io.Writer, title string, counts []Count, distinct int) {
 	}
 	for _, c := range counts {
 		bar := int((c.Count*30 + top - 1) / top)
-		fmt.Fprintf(w, "  %-24s %9s %s\n", termsafe.Clean(c.Name), thousands(c.Count), strings.Repeat("█", bar))
+		fmt.Fprintf(w, "  %-24s %9s %s\n", termsafe.Clean(c.Name), numfmt.Thousands(c.Count), strings.Repeat("█", bar))
 	}
 }
 
@@ -124,12 +125,4 @@ func WriteJSON(w io.Writer, r *Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
-}
-
-func thousands(n uint64) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
