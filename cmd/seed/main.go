@@ -192,16 +192,11 @@ func newGenerator(seed uint64, nUsers, n int, years float64) *generator {
 	for i := range g.zipf {
 		g.zipf[i] /= total
 	}
-	weights := map[string]float64{
-		"ActivityLog/UserSignedIn": 34, "ActivityLog/UserSignedOff": 14, "ActivityLog/UserSignInFailed": 10,
-		"ActivityLog/ScheduledReportSent": 10, "ActivityLog/ReportsInvalidated": 5, "ActivityLog/SegmentChanged": 2,
-		"ActivityLog/GoalChanged": 2,
-	}
 	sum := 0.0
 	for _, sp := range activity.Specs() {
-		w := weights[sp.Type]
-		if w == 0 {
-			w = 0.17
+		w, ok := demo.ProductionWeights[sp.Type]
+		if !ok {
+			w = demo.OtherWeight
 		}
 		sum += w
 		g.types = append(g.types, sp.Type)

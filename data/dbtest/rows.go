@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"matomo-audit/data/activity"
 )
 
 // Row is one activity_log row as Matomo writes it.
@@ -28,6 +30,20 @@ const (
 	batchRows  = 500
 	batchBytes = 4 << 20 // well under the smallest default max_allowed_packet (16 MiB)
 )
+
+// FromActivity is decoded-layer rows as InsertRows takes them: the same
+// values, the country as NULL where the row has none.
+func FromActivity(rows []activity.Row) []Row {
+	out := make([]Row, len(rows))
+	for i, r := range rows {
+		out[i] = Row{ID: r.ID, Login: r.Login, Type: r.Type, Params: r.Params, TS: r.Created, IP: r.IP}
+		if r.HasCountry {
+			c := r.Country
+			out[i].Country = &c
+		}
+	}
+	return out
+}
 
 // InsertRows bulk-inserts rows into table (optionally "db.table") in one transaction, in
 // multi-row INSERTs. Strings travel as hex literals, like in the fixture file, so any bytes

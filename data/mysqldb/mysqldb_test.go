@@ -159,18 +159,6 @@ func TestServerZoneNotUTC(t *testing.T) {
 	}
 }
 
-func toDBRows(rows []activity.Row) []dbtest.Row {
-	out := make([]dbtest.Row, len(rows))
-	for i, r := range rows {
-		out[i] = dbtest.Row{ID: r.ID, Login: r.Login, Type: r.Type, Params: r.Params, TS: r.Created, IP: r.IP}
-		if r.HasCountry {
-			c := r.Country
-			out[i].Country = &c
-		}
-	}
-	return out
-}
-
 // sharedData loads the demo's month of events plus the tricky rows into a
 // fresh database, and returns the MySQL source and the in-memory reference
 // over exactly the same rows.
@@ -187,7 +175,7 @@ func sharedData(t *testing.T) (*Source, *demo.Source, *sql.DB) {
 	for _, tr := range sourcetest.Tricky() {
 		rows = append(rows, tr.Row())
 	}
-	dbrows := toDBRows(rows)
+	dbrows := dbtest.FromActivity(rows)
 	for i, tr := range sourcetest.Tricky() {
 		// The database strips CHAR padding itself; store the padded value.
 		dbrows[len(dbrows)-len(sourcetest.Tricky())+i].Country = tr.Country

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"runtime"
 	"strings"
 	"testing"
@@ -205,7 +204,7 @@ func BenchmarkStream(b *testing.B) {
 		b.Fatal(err)
 	}
 	const n = 50_000
-	dbtest.InsertRows(b, db, "matomo_activity_log", productionRows(n))
+	dbtest.InsertRows(b, db, "matomo_activity_log", dbtest.FromActivity(demo.ProductionRows(n)))
 	s, err := Open(context.Background(), Options{DSN: dsn})
 	if err != nil {
 		b.Fatal(err)
@@ -222,38 +221,4 @@ func BenchmarkStream(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
-}
-
-// productionRows is the row mix of cmd/seed: mostly sign-ins, sign-outs,
-// failed logins and scheduled reports, every other type now and then,
-// IPv4, IPv6 and missing addresses.
-func productionRows(n int) []dbtest.Row {
-	weights := map[string]int{
-		"ActivityLog/UserSignedIn": 34, "ActivityLog/UserSignedOff": 14, "ActivityLog/UserSignInFailed": 10,
-		"ActivityLog/ScheduledReportSent": 10, "ActivityLog/ReportsInvalidated": 5, "ActivityLog/SegmentChanged": 2,
-		"ActivityLog/GoalChanged": 2,
-	}
-	var deck []string
-	for _, sp := range activity.Specs() {
-		deck = append(deck, sp.Type) // the long tail, a quarter of the rows
-		for range weights[sp.Type] * 6 {
-			deck = append(deck, sp.Type)
-		}
-	}
-	ips := [][]byte{netip.MustParseAddr("203.0.113.7").AsSlice(), netip.MustParseAddr("2001:db8::1").AsSlice(), nil}
-	country := "de"
-	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	rows := make([]dbtest.Row, n)
-	for i := range rows {
-		typ := deck[i*7919%len(deck)]
-		r, _ := demo.Sample(typ, uint64(i%64))
-		rows[i] = dbtest.Row{
-			ID: uint64(i + 1), Login: fmt.Sprintf("user%03d", i%200), Type: typ, Params: r.Params,
-			TS: start.Add(time.Duration(i) * time.Minute).Format(time.DateTime), IP: ips[i%len(ips)],
-		}
-		if i%10 != 0 {
-			rows[i].Country = &country
-		}
-	}
-	return rows
 }

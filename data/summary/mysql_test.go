@@ -84,13 +84,7 @@ func loadScenario(t *testing.T) (*mysqldb.Source, *demo.Source, []activity.Row) 
 	if _, err := db.Exec(dbtest.ActivityLogDDL("matomo_")); err != nil {
 		t.Fatal(err)
 	}
-	dr := make([]dbtest.Row, len(rows))
-	for i, r := range rows {
-		dr[i] = dbtest.Row{ID: r.ID, Login: r.Login, Type: r.Type, Params: r.Params, TS: r.Created, IP: r.IP}
-		c := r.Country
-		dr[i].Country = &c
-	}
-	dbtest.InsertRows(t, db, "matomo_activity_log", dr)
+	dbtest.InsertRows(t, db, "matomo_activity_log", dbtest.FromActivity(rows))
 	my, err := mysqldb.Open(context.Background(), mysqldb.Options{DSN: dsn})
 	if err != nil {
 		t.Fatal(err)
