@@ -64,24 +64,8 @@ type Event struct {
 // FromRow decodes a row. It never fails: whatever cannot be decoded is kept
 // raw and flagged, because an audit tool must show every row it is given.
 func FromRow(r Row) Event {
-	e := Event{
-		ID:        r.ID,
-		Time:      ParseTime(r.Created),
-		Login:     r.Login,
-		RawType:   r.Type,
-		Type:      NormalizeType(r.Type),
-		RawParams: r.Params,
-	}
-	if r.HasCountry {
-		e.Country = strings.ToLower(strings.TrimSpace(r.Country))
-	}
-	if r.IP != nil {
-		if a, ok := netip.AddrFromSlice(r.IP); ok {
-			e.IP = a
-		} else {
-			e.BadIP = append([]byte(nil), r.IP...)
-		}
-	}
+	e := columns(r)
+	e.RawParams = r.Params
 	switch {
 	case len(r.Params) > MaxParamsBytes:
 		e.ParamsErr = ErrParamsTooLarge
@@ -93,8 +77,24 @@ func FromRow(r Row) Event {
 			e.Params = v
 		}
 	}
-	e.User = PseudoUser(e.Login)
 	classify(&e)
+	return e
+}
+
+// columns decodes everything of a row but its parameters.
+func columns(r Row) Event {
+	e := Event{ID: r.ID, Time: ParseTime(r.Created), Login: r.Login, RawType: r.Type, Type: NormalizeType(r.Type)}
+	if r.HasCountry {
+		e.Country = strings.ToLower(strings.TrimSpace(r.Country))
+	}
+	if r.IP != nil {
+		if a, ok := netip.AddrFromSlice(r.IP); ok {
+			e.IP = a
+		} else {
+			e.BadIP = append([]byte(nil), r.IP...)
+		}
+	}
+	e.User = PseudoUser(e.Login)
 	return e
 }
 
@@ -223,18 +223,7 @@ func Severities() []Severity { return []Severity{Info, Notice, Security} }
 // country, category and the type's base severity. Counting scans use it
 // when the filter does not look at parameters, to skip the widest column.
 func Light(r Row) Event {
-	e := Event{ID: r.ID, Time: ParseTime(r.Created), Login: r.Login, RawType: r.Type, Type: NormalizeType(r.Type)}
-	if r.HasCountry {
-		e.Country = strings.ToLower(strings.TrimSpace(r.Country))
-	}
-	if r.IP != nil {
-		if a, ok := netip.AddrFromSlice(r.IP); ok {
-			e.IP = a
-		} else {
-			e.BadIP = append([]byte(nil), r.IP...)
-		}
-	}
-	e.User = PseudoUser(e.Login)
+	e := columns(r)
 	if spec, ok := Lookup(e.Type); ok {
 		e.Category, e.Severity = spec.Category, spec.Severity
 	} else {

@@ -437,35 +437,19 @@ func (s *Source) Page(ctx context.Context, r source.Request) (source.Page, error
 	n := len(s.events)
 	began := time.Now()
 	overBudget := func() bool { return r.Budget > 0 && time.Since(began) >= r.Budget }
-	after := sort.Search(n, func(i int) bool { return s.events[i].ID > r.Anchor })
-	var out []activity.Event
-	var scanned uint64
+	// Walk from the anchor in the page's direction; the walk ends at the
+	// table's edge or when the page is full or out of scan allowance.
+	step, i := 1, sort.Search(n, func(i int) bool { return s.events[i].ID > r.Anchor })
 	if r.Dir == source.Older {
-		i := n - 1
+		step, i = -1, n-1
 		if r.Anchor != 0 {
 			i = sort.Search(n, func(i int) bool { return s.events[i].ID >= r.Anchor }) - 1
 		}
-		next := r.Anchor
-		for ; i >= 0; i-- {
-			if err := ctx.Err(); err != nil {
-				return source.Page{}, err
-			}
-			e := &s.events[i]
-			next = e.ID
-			scanned++
-			if r.Filter.Match(e) {
-				out = append(out, *e)
-			}
-			if len(out) == limit || r.MaxScan > 0 && scanned >= r.MaxScan || overBudget() {
-				break
-			}
-		}
-		slices.Reverse(out)
-		return source.Page{Events: out, Next: next, End: i <= 0}, nil
 	}
-	i := after
+	var out []activity.Event
+	var scanned uint64
 	next := r.Anchor
-	for ; i < n; i++ {
+	for ; i >= 0 && i < n; i += step {
 		if err := ctx.Err(); err != nil {
 			return source.Page{}, err
 		}
@@ -479,7 +463,11 @@ func (s *Source) Page(ctx context.Context, r source.Request) (source.Page, error
 			break
 		}
 	}
-	return source.Page{Events: out, Next: next, End: i >= n-1}, nil
+	if step < 0 {
+		slices.Reverse(out)
+	}
+	end := i+step < 0 || i+step >= n
+	return source.Page{Events: out, Next: next, End: end}, nil
 }
 
 // Stream implements source.Source.
