@@ -427,7 +427,7 @@ func (m *Model) summarySpark(r *summary.Report, w int) (string, string) {
 	var b strings.Builder
 	b.WriteString(" ")
 	for i, v := range vals {
-		bar := sparkBar(v, maxOf(vals))
+		bar := summary.Bar(v, maxOf(vals))
 		if i == peakCell {
 			b.WriteString(th.SparkPeak.Render(bar))
 		} else {
@@ -439,7 +439,7 @@ func (m *Model) summarySpark(r *summary.Report, w int) (string, string) {
 		return spark, th.SumDim.Render(fit("  no events in this window", w, th.Ellipsis))
 	}
 	at := r.Since.Add(time.Duration(r.Peak) * r.BucketWidth)
-	note := fmt.Sprintf("peak %s in %s from %s", many(r.Buckets[r.Peak], "event"), durShort(r.BucketWidth), m.shortTime(at))
+	note := fmt.Sprintf("peak %s in %s from %s", many(r.Buckets[r.Peak], "event"), numfmt.Duration(r.BucketWidth), m.shortTime(at))
 	pos := 1 + peakCell
 	var line string
 	if pos+2+width(note) <= w || pos < width(note)+2 {
@@ -475,45 +475,6 @@ func maxOf(v []uint64) uint64 {
 		hi = max(hi, x)
 	}
 	return hi
-}
-
-var sparkLevels = []rune("▁▂▃▄▅▆▇█")
-
-// sparkBar is one cell: blank for nothing, at least the lowest bar for
-// anything, so a single event is not lost next to a large peak.
-func sparkBar(v, hi uint64) string {
-	if v == 0 || hi == 0 {
-		return " "
-	}
-	i := int((v*uint64(len(sparkLevels)) - 1) / hi)
-	return string(sparkLevels[min(max(i, 0), len(sparkLevels)-1)])
-}
-
-// durShort writes 90m as 1h30m and 24h as 1d: the two largest units,
-// without zero parts.
-func durShort(d time.Duration) string {
-	d = d.Round(time.Second)
-	days := d / (24 * time.Hour)
-	d -= days * 24 * time.Hour
-	h, mi, s := d/time.Hour, d%time.Hour/time.Minute, d%time.Minute/time.Second
-	var b strings.Builder
-	parts := 0
-	for _, p := range []struct {
-		n    time.Duration
-		unit string
-	}{{days, "d"}, {h, "h"}, {mi, "m"}, {s, "s"}} {
-		if parts > 0 {
-			parts++ // the two largest units say enough
-		}
-		if p.n > 0 && parts <= 2 {
-			b.WriteString(uitoa(uint64(p.n)) + p.unit)
-			parts = max(parts, 1)
-		}
-	}
-	if b.Len() == 0 {
-		return "0s"
-	}
-	return b.String()
 }
 
 // summaryBody is every line of the scrolling part, in the order of the

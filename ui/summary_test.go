@@ -239,17 +239,6 @@ func TestHeaderSparkline(t *testing.T) {
 	}
 }
 
-func TestSparkBar(t *testing.T) {
-	for _, c := range []struct {
-		v, hi uint64
-		want  string
-	}{{0, 10, " "}, {1, 1000, "▁"}, {10, 10, "█"}, {5, 10, "▄"}, {0, 0, " "}} {
-		if got := sparkBar(c.v, c.hi); got != c.want {
-			t.Errorf("sparkBar(%d, %d) = %q, want %q", c.v, c.hi, got, c.want)
-		}
-	}
-}
-
 // TestGoldenSummary pins the summary screen.
 // Regenerate with: go test ./ui -run TestGoldenSummary -update
 func TestGoldenSummary(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"matomo-audit/data/activity"
+	"matomo-audit/data/summary"
 	"matomo-audit/internal/numfmt"
 )
 
@@ -214,10 +215,10 @@ func (m *Model) headerSpark() string {
 	hiCount := maxOf(cells[:])
 	var b strings.Builder
 	for _, c := range cells {
-		b.WriteString(sparkBar(c, hiCount))
+		b.WriteString(summary.Bar(c, hiCount))
 	}
 	th := m.th
-	return th.HeaderSpark.Render(b.String()) + th.HeaderDim.Render(" "+durShort(span)+" on screen ")
+	return th.HeaderSpark.Render(b.String()) + th.HeaderDim.Render(" "+numfmt.Duration(span)+" on screen ")
 }
 
 func zoneName(m *Model) string {

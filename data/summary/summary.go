@@ -20,6 +20,7 @@ import (
 	"matomo-audit/data/activity"
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
+	"matomo-audit/internal/numfmt"
 )
 
 // Window is how far back a summary looks; Span 0 means the whole table.
@@ -227,7 +228,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 		o.Window = DefaultWindow
 	}
 	now := o.Now.UTC().Truncate(time.Second)
-	r := Report{Window: o.Window.Name, Until: now, BurstMin: o.BurstMin, BurstWithin: Span(o.BurstWithin), Peak: -1}
+	r := Report{Window: o.Window.Name, Until: now, BurstMin: o.BurstMin, BurstWithin: numfmt.Duration(o.BurstWithin), Peak: -1}
 
 	lo, hi, err := src.Bounds(ctx)
 	if err != nil {
@@ -294,7 +295,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 		unit = time.Hour
 	}
 	width = (width + unit - 1) / unit * unit
-	r.BucketWidth, r.BucketSpan = width, Span(width)
+	r.BucketWidth, r.BucketSpan = width, numfmt.Duration(width)
 	r.Buckets = make([]uint64, o.Buckets)
 
 	t := newTally(o, &r)
@@ -540,24 +541,4 @@ func top(m map[string]uint64, n int, q func(string) string) ([]Count, int) {
 		out[i].Query = q(out[i].Name)
 	}
 	return out, len(m)
-}
-
-// Span writes a duration the way people say it: 10m, 3h, 1h30m, 45s,
-// 18d6h.
-func Span(d time.Duration) string {
-	if d >= 48*time.Hour && d%time.Hour == 0 {
-		days, hours := d/(24*time.Hour), d%(24*time.Hour)/time.Hour
-		if hours == 0 {
-			return fmt.Sprintf("%dd", days)
-		}
-		return fmt.Sprintf("%dd%dh", days, hours)
-	}
-	s := d.String()
-	if d%time.Minute == 0 {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if d%time.Hour == 0 {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

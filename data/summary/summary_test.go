@@ -121,17 +121,6 @@ func TestBurstEdges(t *testing.T) {
 	}
 }
 
-func TestSpan(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		10 * time.Minute: "10m", 3 * time.Hour: "3h", 90 * time.Minute: "1h30m", 45 * time.Second: "45s", 30 * time.Second: "30s",
-		439 * time.Hour: "18d7h", 72 * time.Hour: "3d", 47 * time.Hour: "47h",
-	} {
-		if got := Span(d); got != want {
-			t.Errorf("Span(%v) = %q, want %q", d, got, want)
-		}
-	}
-}
-
 // TestFilterSinceAndWindow: the filter's own since: and the window make
 // one since: at the later of the two, so a line's query (which a jump
 // from the summary puts back in the filter) never widens the next window.
@@ -166,6 +155,17 @@ func TestFilterSinceAndWindow(t *testing.T) {
 		r2, err := Run(context.Background(), src, Options{Query: again, Window: c.window, Now: now})
 		if err != nil || r2.Total != r.Total || r2.Query != r.Query {
 			t.Errorf("%q again: %d events (%q), first %d (%q)", c.q, r2.Total, r2.Query, r.Total, r.Query)
+		}
+	}
+}
+
+func TestBar(t *testing.T) {
+	for _, c := range []struct {
+		v, hi uint64
+		want  string
+	}{{0, 10, " "}, {1, 1000, "▁"}, {10, 10, "█"}, {5, 10, "▄"}, {0, 0, " "}} {
+		if got := Bar(c.v, c.hi); got != c.want {
+			t.Errorf("Bar(%d, %d) = %q, want %q", c.v, c.hi, got, c.want)
 		}
 	}
 }

@@ -12,24 +12,30 @@ import (
 	"matomo-audit/internal/termsafe"
 )
 
-// Spark draws counts as a row of block characters scaled to the largest.
+// Spark draws counts as a row of bars scaled to the largest.
 func Spark(counts []uint64) string {
-	const levels = "▁▂▃▄▅▆▇█"
-	blocks := []rune(levels)
 	var top uint64
 	for _, c := range counts {
 		top = max(top, c)
 	}
 	var b strings.Builder
 	for _, c := range counts {
-		switch {
-		case c == 0:
-			b.WriteRune(' ')
-		default:
-			b.WriteRune(blocks[int((c*uint64(len(blocks)-1)+top-1)/top)])
-		}
+		b.WriteString(Bar(c, top))
 	}
 	return b.String()
+}
+
+var barLevels = []rune("▁▂▃▄▅▆▇█")
+
+// Bar is one cell of a sparkline whose tallest is top: blank for nothing,
+// at least the lowest bar for anything, so a single event is not lost
+// next to a large peak.
+func Bar(v, top uint64) string {
+	if v == 0 || top == 0 {
+		return " "
+	}
+	i := int((v*uint64(len(barLevels)) - 1) / top)
+	return string(barLevels[min(max(i, 0), len(barLevels)-1)])
 }
 
 // WriteText prints the report for people (a terminal, a ticket, a cron

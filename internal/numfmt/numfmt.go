@@ -1,7 +1,10 @@
 // Package numfmt writes numbers for people.
 package numfmt
 
-import "strconv"
+import (
+	"strconv"
+	"time"
+)
 
 // Thousands writes n with comma separators: 1234567 -> 1,234,567.
 func Thousands(n uint64) string {
@@ -12,6 +15,33 @@ func Thousands(n uint64) string {
 			b = append(b, ',')
 		}
 		b = append(b, s[i])
+	}
+	return string(b)
+}
+
+// Duration writes d the way people say it, in its two largest units
+// without zero parts: 10m, 3h, 1h30m, 45s, 1d9h, 18d7h.
+func Duration(d time.Duration) string {
+	d = d.Round(time.Second)
+	days := d / (24 * time.Hour)
+	d -= days * 24 * time.Hour
+	h, mi, s := d/time.Hour, d%time.Hour/time.Minute, d%time.Minute/time.Second
+	var b []byte
+	parts := 0
+	for _, p := range []struct {
+		n    time.Duration
+		unit byte
+	}{{days, 'd'}, {h, 'h'}, {mi, 'm'}, {s, 's'}} {
+		if parts > 0 {
+			parts++ // the unit after the largest is the last one written
+		}
+		if p.n > 0 && parts <= 2 {
+			b = append(strconv.AppendInt(b, int64(p.n), 10), p.unit)
+			parts = max(parts, 1)
+		}
+	}
+	if len(b) == 0 {
+		return "0s"
 	}
 	return string(b)
 }

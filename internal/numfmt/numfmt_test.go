@@ -1,6 +1,9 @@
 package numfmt
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestThousands(t *testing.T) {
 	for n, want := range map[uint64]string{
@@ -9,6 +12,17 @@ func TestThousands(t *testing.T) {
 	} {
 		if got := Thousands(n); got != want {
 			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		10 * time.Minute: "10m", 3 * time.Hour: "3h", 90 * time.Minute: "1h30m", 45 * time.Second: "45s", 30 * time.Second: "30s",
+		439 * time.Hour: "18d7h", 72 * time.Hour: "3d", 47 * time.Hour: "1d23h", 24 * time.Hour: "1d", 25*time.Hour + 30*time.Minute: "1d1h",
+	} {
+		if got := Duration(d); got != want {
+			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
 		}
 	}
 }
