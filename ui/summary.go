@@ -29,6 +29,15 @@ type summaryState struct {
 	prog    *summaryProgress
 	cursor  int // among the selectable lines
 	offset  int // first line shown of the scrolling part
+	// body is the scrolling part drawn for bodyKey; see summaryLines.
+	body    []sumLine
+	bodyKey bodyKey
+}
+
+type bodyKey struct {
+	rep   *summary.Report
+	w     int
+	theme string
 }
 
 // summaryProgress is shared with the command computing the report.
@@ -197,7 +206,7 @@ func (m *Model) summaryShow() tea.Cmd {
 	if s.rep == nil {
 		return nil
 	}
-	lines := m.summaryBody(s.rep, m.w)
+	lines := m.summaryLines()
 	sel := selectable(lines)
 	if len(sel) == 0 {
 		return nil
@@ -232,7 +241,7 @@ func (m *Model) summaryRows() int {
 	h := m.layout().bodyH
 	n := 0
 	if m.sum != nil && m.sum.rep != nil {
-		n = len(m.summaryBody(m.sum.rep, m.w))
+		n = len(m.summaryLines())
 	}
 	return scrollRows(h-m.summaryTop(h), n)
 }
@@ -253,7 +262,7 @@ func (m *Model) summaryClamp() {
 	if s == nil || s.rep == nil {
 		return
 	}
-	lines := m.summaryBody(s.rep, m.w)
+	lines := m.summaryLines()
 	sel := selectable(lines)
 	rows := m.summaryRows()
 	s.cursor = min(max(s.cursor, 0), max(0, len(sel)-1))
@@ -317,7 +326,7 @@ func (m *Model) summaryView(w, h int) []string {
 			out = append(out, peak, "")
 		}
 	}
-	lines := m.summaryBody(s.rep, w)
+	lines := m.summaryLines()
 	sel := selectable(lines)
 	cur := -1
 	if len(sel) > 0 {
@@ -475,6 +484,17 @@ func maxOf(v []uint64) uint64 {
 		hi = max(hi, x)
 	}
 	return hi
+}
+
+// summaryLines is the scrolling part for the shown report at the screen's
+// width, drawn once: a report of a long window can hold thousands of
+// lines, and drawing them all again for every key made keys lag.
+func (m *Model) summaryLines() []sumLine {
+	s := m.sum
+	if k := (bodyKey{s.rep, m.w, m.th.Name}); s.body == nil || s.bodyKey != k {
+		s.body, s.bodyKey = m.summaryBody(s.rep, m.w), k
+	}
+	return s.body
 }
 
 // summaryBody is every line of the scrolling part, in the order of the
