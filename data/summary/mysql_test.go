@@ -15,7 +15,6 @@ import (
 	"matomo-audit/data/dbtest"
 	"matomo-audit/data/demo"
 	"matomo-audit/data/mysqldb"
-	"matomo-audit/data/source"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -183,5 +182,3 @@ func TestCancelled(t *testing.T) {
 		t.Fatalf("cancelled run: complete %v, err %v", r.Complete, err)
 	}
 }
-
-var _ source.Source = (*mysqldb.Source)(nil)
