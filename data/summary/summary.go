@@ -108,7 +108,6 @@ type Item struct {
 	Description string    `json:"description"`
 	IP          string    `json:"ip"`
 	Query       string    `json:"query"`
-	rank        int
 }
 
 // Report is a summary.
@@ -383,11 +382,11 @@ func (t *tally) add(e *activity.Event) {
 	}
 	if rank := privilegeRank(e); rank > 0 {
 		r.PrivilegeCount++
-		t.items[rank] = keepNewest(t.items[rank], t.item(e, rank, lit(query.KeyType, e.Type)))
+		t.items[rank] = keepNewest(t.items[rank], t.item(e, lit(query.KeyType, e.Type)))
 	}
 	if isPluginChange(e.Type) {
 		r.PluginCount++
-		r.Plugins = keepNewest(r.Plugins, t.item(e, 0, lit(query.KeyType, e.Type)))
+		r.Plugins = keepNewest(r.Plugins, t.item(e, lit(query.KeyType, e.Type)))
 	}
 	if t.n++; t.n%4096 == 0 {
 		t.expire(false)
@@ -401,13 +400,13 @@ func keepNewest(items []Item, it Item) []Item {
 	return append(items, it)
 }
 
-func (t *tally) item(e *activity.Event, rank int, term string) Item {
+func (t *tally) item(e *activity.Event, term string) Item {
 	ip := ""
 	if e.IP.IsValid() || e.BadIP != nil {
 		ip = e.IPText()
 	}
 	return Item{ID: e.ID, Time: e.Time, User: e.Login, Type: e.Type, Severity: e.Severity.String(),
-		Description: e.Description, IP: ip, Query: withTerms(t.r.Query, term), rank: rank}
+		Description: e.Description, IP: ip, Query: withTerms(t.r.Query, term)}
 }
 
 func (t *tally) fail(runs map[string]*run, by, key, other string, e *activity.Event) {
