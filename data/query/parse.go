@@ -9,9 +9,11 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"matomo-audit/data/activity"
+	"matomo-audit/internal/termsafe"
 )
 
 // Key names what a term filters on.
@@ -146,17 +148,28 @@ func (t Term) String() string {
 }
 
 // quoteIfNeeded quotes what would otherwise read differently: spaces,
-// quotes and commas anywhere, and for free text a colon (it would read as
-// a filter) or a leading "-" (it would read as an exclusion).
+// quotes and commas anywhere, for free text a colon (it would read as a
+// filter) or a leading "-" (it would read as an exclusion), and anything the
+// screen shows as an escape (control characters, bidi marks, invalid UTF-8):
+// inside quotes those are written with the same escapes the screen shows,
+// so what a person reads is what they can type back.
 func quoteIfNeeded(k Key, v string) string {
-	plain := v != "" && !strings.ContainsAny(v, " \t\n\r\",")
+	plain := v != "" && !strings.ContainsAny(v, " \t\n\r\",") && termsafe.Clean(v) == v
 	if k == KeyText && (strings.Contains(v, ":") || strings.HasPrefix(v, "-")) {
 		plain = false
 	}
 	if plain {
 		return v
 	}
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
+	return Quote(v)
+}
+
+// Quote writes v as a quoted value that Parse reads back as exactly v:
+// backslash and quote escaped, and every character the screen shows as an
+// escape (\x1b, \u202e, \r, \n, \t, \xff for a byte that is not UTF-8)
+// written as that same escape.
+func Quote(v string) string {
+	return `"` + termsafe.Clean(strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v)) + `"`
 }
 
 // Parse reads a query. Errors say where and what was expected.
@@ -277,7 +290,12 @@ func (p *parser) endOfTerm() error {
 	return nil
 }
 
-// quoted reads "..." with \" and \\ escapes, leaving pos after the quote.
+// quoted reads "..." and leaves pos after the closing quote. Inside
+// quotes a backslash starts an escape: \" and \\ for the quote and the
+// backslash, \r \n \t, \xHH for one byte and \uHHHH (or \UHHHHHHHH) for a
+// character: the escapes the screen uses for what it cannot show, so a login
+// full of control characters can be typed as it reads. A backslash before
+// anything else stays, so patterns keep their \* and \?.
 func (p *parser) quoted() (string, error) {
 	start := p.pos
 	p.pos++
@@ -286,9 +304,15 @@ func (p *parser) quoted() (string, error) {
 		c := p.in[p.pos]
 		switch c {
 		case '\\':
-			if p.pos+1 < len(p.in) && (p.in[p.pos+1] == '"' || p.in[p.pos+1] == '\\') {
-				b.WriteByte(p.in[p.pos+1])
-				p.pos += 2
+			if p.pos+1 >= len(p.in) {
+				break
+			}
+			n, err := p.escape(&b)
+			if err != nil {
+				return "", err
+			}
+			if n > 0 {
+				p.pos += n
 				continue
 			}
 		case '"':
@@ -299,6 +323,43 @@ func (p *parser) quoted() (string, error) {
 		p.pos++
 	}
 	return "", p.errAt(start, `unterminated quote: expected a closing " for the quote opened here`)
+}
+
+// escape decodes the escape at pos (a backslash) into b and returns its
+// length, or 0 when the backslash is not an escape and stays as it is.
+func (p *parser) escape(b *strings.Builder) (int, error) {
+	switch e := p.in[p.pos+1]; e {
+	case '"', '\\':
+		b.WriteByte(e)
+		return 2, nil
+	case 'r':
+		b.WriteByte('\r')
+		return 2, nil
+	case 'n':
+		b.WriteByte('\n')
+		return 2, nil
+	case 't':
+		b.WriteByte('\t')
+		return 2, nil
+	case 'x', 'u', 'U':
+		digits := map[byte]int{'x': 2, 'u': 4, 'U': 8}[e]
+		hex := p.in[p.pos+2 : min(len(p.in), p.pos+2+digits)]
+		n, err := strconv.ParseUint(hex, 16, 32)
+		if len(hex) < digits || err != nil {
+			return 0, p.errAt(p.pos, `\%c needs %d hex digits, like %s (write \\ for a backslash)`, e, digits, map[byte]string{'x': `\x1b`, 'u': `\u202e`, 'U': `\U0001f600`}[e])
+		}
+		if e == 'x' {
+			// One byte, as the screen shows bytes that are not UTF-8.
+			b.WriteByte(byte(n))
+		} else {
+			if n > unicode.MaxRune || n >= 0xd800 && n <= 0xdfff {
+				return 0, p.errAt(p.pos, `\%c%s is not a character`, e, hex)
+			}
+			b.WriteRune(rune(n))
+		}
+		return 2 + digits, nil
+	}
+	return 0, nil
 }
 
 func valueHint(k Key) string {

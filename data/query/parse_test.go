@@ -176,6 +176,7 @@ func FuzzParse(f *testing.F) {
 		"user:alice", `-user:"Matomo System"`, "type:*Removed cat:security", "since:1h until:2026-11-20",
 		"ip:10.0.0.0/8 country:de site:3 id:1..2", `"free text" word -other`, `user:a,"b c",d`,
 		`"\"`, "id:..", "-", `user:"`, "since:2026-02-30", "ip:::ffff:10.0.0.1/104", "type:a!b%c_d",
+		`user:"\x1b[31m\u202e\r\n"`, `"\xff"`, `"\u12"`, "user:\x1b\xff",
 	} {
 		f.Add(s)
 	}
@@ -236,5 +237,82 @@ func TestEdits(t *testing.T) {
 	f := Compile(q, time.Now(), time.UTC)
 	if !f.groups[0].pats[0].match("a*b") || f.groups[0].pats[0].match("axxb") {
 		t.Error("escaped login still works as a pattern")
+	}
+}
+
+func TestQuotedEscapes(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{`user:"evil\x1b[31m"`, "evil\x1b[31m"},
+		{`user:"\u202eadmin"`, "\u202eadmin"},
+		{`user:"a\r\nb\tc"`, "a\r\nb\tc"},
+		{`user:"say \"hi\" \\ back"`, `say "hi" \ back`},
+		{`user:"\xff\xfe"`, "\xff\xfe"},
+		{`user:"\U0001F600"`, "\U0001F600"},
+		{`user:"we\*rd"`, `we\*rd`}, // a pattern escape, left for the pattern
+		{`"C:\dir"`, `C:\dir`},
+	}
+	for _, c := range cases {
+		q, err := Parse(c.in)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", c.in, err)
+			continue
+		}
+		if got := q.Terms[0].Values[0]; got != c.want {
+			t.Errorf("Parse(%q) value = %q, want %q", c.in, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		in  string
+		col int
+	}{{`user:"a\x1"`, 8}, {`user:"\xzz"`, 7}, {`"\u12"`, 2}, {`"\ud800"`, 2}, {`"\U00110000"`, 2}} {
+		_, err := Parse(c.in)
+		var qe *Error
+		if !errors.As(err, &qe) || qe.Col() != c.col {
+			t.Errorf("Parse(%q) = %v, want an error at column %d", c.in, err, c.col)
+		}
+	}
+}
+
+// What the screen shows for a hostile login is what the query writes, and
+// that reads back as the very same bytes.
+func TestQuoteMatchesTheScreen(t *testing.T) {
+	for _, login := range []string{
+		"evil\x1b[31mred", "bell\a", "cr\r\nlf", "\u202eadmin", "tab\there", "del\x7f", "c1\u0085",
+		"bad\xffutf8", `back\slash "quoted"`, "zero\u200bwidth", "plain", "with space", "a,b",
+	} {
+		v := EscapeLiteral(login)
+		term := Term{Key: KeyUser, Values: []string{v}}.String()
+		if strings.ContainsFunc(term, func(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f }) {
+			t.Errorf("%q: term %q holds raw control characters", login, term)
+		}
+		q, err := Parse(term)
+		if err != nil {
+			t.Errorf("%q: %q does not parse: %v", login, term, err)
+			continue
+		}
+		if got := q.Terms[0].Values[0]; got != v {
+			t.Errorf("%q: %q reads back as %q", login, term, got)
+		}
+		f := Compile(q, time.Now(), time.UTC)
+		if !f.groups[0].pats[0].match(login) {
+			t.Errorf("%q: %q does not match it", login, term)
+		}
+	}
+}
+
+func TestFoldLogin(t *testing.T) {
+	if FoldLogin("Alice") != FoldLogin("alice") || FoldLogin("ÄLICE") != "älice" {
+		t.Error("case is not folded")
+	}
+	if FoldLogin("a\xff") == FoldLogin("a\xfe") {
+		t.Error("different invalid bytes fold alike")
+	}
+	p := compilePattern("a\xff")
+	if !p.match("A\xff") || p.match("a\xfe") || p.match("a\uFFFD") {
+		t.Error("a byte that is not UTF-8 must match only itself")
+	}
+	g := compilePattern("a?")
+	if !g.match("a\xff") || g.match("a\xff\xfe") {
+		t.Error("? is one character, or one stray byte")
 	}
 }

@@ -10,38 +10,70 @@ import (
 // and ? (any one character). A backslash makes the next *, ? or \ literal,
 // so logins that contain them (failed sign-ins can hold anything) can be
 // matched exactly.
+//
+// Matching ignores case the way FoldLogin says; a byte that is not UTF-8
+// matches only itself, so two logins that differ in such bytes stay apart.
 type pattern struct {
 	glob bool
-	lit  string // unescaped, lower-cased; when !glob
-	toks []ptok // lower-cased; when glob
+	lit  string // unescaped and folded; when !glob
+	toks []ptok // folded; when glob
 }
 
 type ptok struct {
-	kind byte // 'l' literal rune, '*' any run, '?' any one
-	r    rune
+	kind byte // 'l' literal, '*' any run, '?' any one character
+	lit  string
+}
+
+// FoldLogin is the form in which user: compares logins: every character
+// lower-cased, bytes that are not UTF-8 kept as they are. Two logins with
+// the same fold are the same to every filter, count and list; Matomo's own
+// user table compares logins case-insensitively too.
+func FoldLogin(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteByte(s[i])
+		} else {
+			b.WriteRune(unicode.ToLower(r))
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// foldUnit is the folded first character of s (or its first byte when that
+// is not UTF-8) and how many bytes of s it took.
+func foldUnit(s string) (string, int) {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && n == 1 {
+		return s[:1], 1
+	}
+	if l := unicode.ToLower(r); l != r {
+		return string(l), n
+	}
+	return s[:n], n
 }
 
 func compilePattern(v string) pattern {
 	var p pattern
 	var lit strings.Builder
 	for i := 0; i < len(v); {
-		r, n := utf8.DecodeRuneInString(v[i:])
-		switch {
-		case r == '\\' && i+1 < len(v) && strings.IndexByte(`*?\`, v[i+1]) >= 0:
-			lr := unicode.ToLower(rune(v[i+1]))
-			p.toks = append(p.toks, ptok{'l', lr})
-			lit.WriteRune(lr)
+		switch c := v[i]; {
+		case c == '\\' && i+1 < len(v) && strings.IndexByte(`*?\`, v[i+1]) >= 0:
+			p.toks = append(p.toks, ptok{'l', v[i+1 : i+2]})
+			lit.WriteByte(v[i+1])
 			i += 2
-			continue
-		case r == '*' || r == '?':
+		case c == '*' || c == '?':
 			p.glob = true
-			p.toks = append(p.toks, ptok{byte(r), 0})
+			p.toks = append(p.toks, ptok{c, ""})
+			i++
 		default:
-			lr := unicode.ToLower(r)
-			p.toks = append(p.toks, ptok{'l', lr})
-			lit.WriteRune(lr)
+			u, n := foldUnit(v[i:])
+			p.toks = append(p.toks, ptok{'l', u})
+			lit.WriteString(u)
+			i += n
 		}
-		i += n
 	}
 	if !p.glob {
 		p.lit, p.toks = lit.String(), nil
@@ -49,7 +81,7 @@ func compilePattern(v string) pattern {
 	return p
 }
 
-// match compares case-insensitively, rune by rune.
+// match compares ignoring case, character by character.
 func (p *pattern) match(s string) bool {
 	if !p.glob {
 		return foldEqual(p.lit, s)
@@ -57,16 +89,16 @@ func (p *pattern) match(s string) bool {
 	return globMatch(p.toks, s)
 }
 
-func foldEqual(lowerPattern, s string) bool {
-	for _, pr := range lowerPattern {
+func foldEqual(folded, s string) bool {
+	for folded != "" {
 		if s == "" {
 			return false
 		}
-		r, n := utf8.DecodeRuneInString(s)
-		if unicode.ToLower(r) != pr {
+		u, n := foldUnit(s)
+		if !strings.HasPrefix(folded, u) {
 			return false
 		}
-		s = s[n:]
+		folded, s = folded[len(u):], s[n:]
 	}
 	return s == ""
 }
@@ -77,14 +109,14 @@ func globMatch(p []ptok, s string) bool {
 	starP, starS := -1, 0
 	pi, si := 0, 0
 	for si < len(s) {
-		r, n := utf8.DecodeRuneInString(s[si:])
+		u, n := foldUnit(s[si:])
 		if pi < len(p) {
 			switch t := p[pi]; {
 			case t.kind == '*':
 				starP, starS = pi, si
 				pi++
 				continue
-			case t.kind == '?' || t.r == unicode.ToLower(r):
+			case t.kind == '?' || t.lit == u:
 				pi++
 				si += n
 				continue
@@ -93,7 +125,7 @@ func globMatch(p []ptok, s string) bool {
 		if starP < 0 {
 			return false
 		}
-		_, sn := utf8.DecodeRuneInString(s[starS:])
+		_, sn := foldUnit(s[starS:])
 		starS += sn
 		si = starS
 		pi = starP + 1
@@ -126,6 +158,9 @@ func (p *pattern) like(typed string, lower bool) string {
 			b.WriteByte('%')
 		case r == '?':
 			b.WriteByte('_')
+		case r == utf8.RuneError && n == 1:
+			// Kept as the byte it is: the driver sends it through.
+			b.WriteByte(typed[i])
 		default:
 			if lower {
 				r = unicode.ToLower(r)
