@@ -33,6 +33,18 @@ const CategoryOther = "other"
 // Categories lists every category name.
 func Categories() []string { return append([]string(nil), categories...) }
 
+// CategoriesOf lists the categories whose cat: term takes in an event of
+// this category and severity: its own, and "security" for every event of
+// severity security (failed logins, grants, ...), which is what someone
+// typing cat:security wants to see. The query evaluator, the pickers' and
+// the summary's counts all read it here, so they cannot disagree.
+func CategoriesOf(category string, sev Severity) []string {
+	if sev == Security && category != "security" {
+		return []string{category, "security"}
+	}
+	return []string{category}
+}
+
 // IsCategory reports whether name is a category (case-insensitive).
 func IsCategory(name string) bool {
 	for _, c := range categories {

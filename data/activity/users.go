@@ -18,6 +18,9 @@ const (
 	UserConsole
 	// UserAnonymous is "anonymous" (e.g. unsubscribe links, password resets).
 	UserAnonymous
+	// UserInvited: in <prefix>user, but an invitation not yet accepted
+	// (Matomo 5's invite_token is set): nobody has signed in with it.
+	UserInvited
 )
 
 // The pseudo-user logins Matomo writes.
@@ -32,6 +35,10 @@ type UserInfo struct {
 	Kind      UserKind
 	Email     string
 	SuperUser bool
+	// Account is the account's login as <prefix>user spells it, when the
+	// event's login differs from it in case only (logins compare
+	// case-insensitively, as in Matomo's own table).
+	Account string
 }
 
 // Pseudo reports whether the login is one of Matomo's pseudo-users.
@@ -50,6 +57,8 @@ func (k UserKind) Mark() string {
 		return "anonymous"
 	case UserGone:
 		return "not a current user"
+	case UserInvited:
+		return "invited, not accepted"
 	}
 	return ""
 }

@@ -58,3 +58,27 @@ func SiteDDL(prefix string) string {
 		"  `creator_login` VARCHAR(100) NULL\n" +
 		") DEFAULT CHARSET=utf8mb4"
 }
+
+// UserDDLMatomo5 is <prefix>user as Matomo 5 creates it, with the invitation
+// columns: a row whose invite_token is set is a pending invite, not an
+// account anyone signed in with.
+func UserDDLMatomo5(prefix string) string {
+	return "CREATE TABLE `" + prefix + "user` (\n" +
+		"  `login` VARCHAR(100) NOT NULL,\n" +
+		"  `password` VARCHAR(255) NOT NULL,\n" +
+		"  `email` VARCHAR(100) NOT NULL,\n" +
+		"  `twofactor_secret` VARCHAR(40) NOT NULL DEFAULT '',\n" +
+		"  `superuser_access` TINYINT(2) UNSIGNED NOT NULL DEFAULT 0,\n" +
+		"  `date_registered` TIMESTAMP NULL,\n" +
+		"  `ts_password_modified` TIMESTAMP NULL,\n" +
+		"  `idchange_last_viewed` INTEGER UNSIGNED NULL,\n" +
+		"  `invited_by` VARCHAR(100) NULL,\n" +
+		"  `invite_token` VARCHAR(191) NULL,\n" +
+		"  `invite_link_token` VARCHAR(191) NULL,\n" +
+		"  `invite_expired_at` TIMESTAMP NULL,\n" +
+		"  `invite_accept_at` TIMESTAMP NULL,\n" +
+		"  `ts_changes_shown` TIMESTAMP NULL,\n" +
+		"  PRIMARY KEY (`login`),\n" +
+		"  UNIQUE KEY `uniq_email` (`email`)\n" +
+		") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci ROW_FORMAT=DYNAMIC"
+}

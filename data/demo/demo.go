@@ -64,19 +64,22 @@ type User struct {
 	Login     string
 	Email     string
 	SuperUser bool
+	Invited   bool // an invitation not yet accepted
 }
 
 // Users are the accounts that exist now. Everyone else seen in the log
 // (frank, mallory, typed logins) is "not a current user".
 var Users = []User{
-	{"alice", "alice@example.org", true},
-	{"bob", "bob@example.org", false},
-	{"carol", "carol@example.org", false},
-	{"dave.ops", "dave.ops@example.org", false},
-	{"erin@example.org", "erin.example.org@example.org", false},
-	{"grace.h", "grace.h@example.org", false},
-	{"heidi", "heidi@example.org", false},
-	{"ivan.k", "ivan.k@example.org", false},
+	{"alice", "alice@example.org", true, false},
+	{"bob", "bob@example.org", false, false},
+	{"carol", "carol@example.org", false, false},
+	{"dave.ops", "dave.ops@example.org", false, false},
+	{"erin@example.org", "erin.example.org@example.org", false, false},
+	{"grace.h", "grace.h@example.org", false, false},
+	{"heidi", "heidi@example.org", false, false},
+	{"ivan.k", "ivan.k@example.org", false, false},
+	// Invited by alice, never accepted: in the table, but not an account.
+	{"judy", "judy@example.org", false, true},
 }
 
 var staff = []string{"alice", "bob", "carol", "dave.ops", "erin@example.org", "grace.h", "heidi"}
@@ -390,10 +393,21 @@ func lookupUser(users []User, login string) activity.UserInfo {
 	if info.Kind.Pseudo() {
 		return info
 	}
+	// As in Matomo's table, logins compare case-insensitively: "Alice"
+	// typed at a failed sign-in is alice's account.
+	key := query.FoldLogin(login)
 	for _, u := range users {
-		if u.Login == login {
-			return activity.UserInfo{Kind: activity.UserCurrent, Email: u.Email, SuperUser: u.SuperUser}
+		if query.FoldLogin(u.Login) != key {
+			continue
 		}
+		info := activity.UserInfo{Kind: activity.UserCurrent, Email: u.Email, SuperUser: u.SuperUser}
+		if u.Invited {
+			info.Kind = activity.UserInvited
+		}
+		if u.Login != login {
+			info.Account = u.Login
+		}
+		return info
 	}
 	return activity.UserInfo{Kind: activity.UserGone}
 }
@@ -567,10 +581,14 @@ func (s *Source) Users(ctx context.Context) ([]source.User, error) {
 	}
 	out := make([]source.User, len(users))
 	for i, u := range users {
-		out[i] = source.User{Login: u.Login, Email: u.Email, SuperUser: u.SuperUser}
+		out[i] = source.User{Login: u.Login, Email: u.Email, SuperUser: u.SuperUser, Invited: u.Invited}
 	}
 	return out, nil
 }
+
+// UserTableProblem implements source.Source: the demo's user table is
+// always there.
+func (s *Source) UserTableProblem() string { return "" }
 
 // After implements source.Source.
 func (s *Source) After(ctx context.Context, after uint64, limit int) ([]activity.Event, error) {

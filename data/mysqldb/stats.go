@@ -90,25 +90,19 @@ func (s *Source) FindTime(ctx context.Context, t time.Time) (uint64, error) {
 }
 
 // Users implements source.Source: the accounts of <prefix>user (login,
-// email and super-user flag only), nil when the table cannot be read.
+// email, super-user flag and pending invitation only), nil when the table
+// cannot be read.
 func (s *Source) Users(ctx context.Context) ([]source.User, error) {
-	if !s.users.readable() {
-		return nil, nil
-	}
-	rows, err := s.db.QueryContext(ctx, "SELECT `login`, `email`, `superuser_access` FROM "+s.userTable+" ORDER BY `login` LIMIT 100000")
+	us, err := s.users.list(ctx)
 	if err != nil {
-		return nil, nil // no grant or no table: the picker uses logins seen in the log
+		return nil, s.explain(err)
 	}
-	defer rows.Close()
-	var out []source.User
-	for rows.Next() {
-		var u source.User
-		var super sql.NullInt64
-		if err := rows.Scan(&u.Login, &u.Email, &super); err != nil {
-			return nil, s.explain(err)
-		}
-		u.SuperUser = super.Int64 != 0
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return us, nil
+}
+
+// UserTableProblem implements source.Source.
+func (s *Source) UserTableProblem() string {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return s.users.Problem(ctx)
 }

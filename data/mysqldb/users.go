@@ -10,19 +10,28 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"matomo-audit/data/activity"
+	"matomo-audit/data/query"
+	"matomo-audit/data/source"
 )
 
-// users marks logins against <prefix>user. Only login, email and
-// superuser_access are ever selected (never password or 2FA secret), so a
-// column-level grant on exactly those is enough. Without any grant the
-// marks are simply left out.
+// users marks logins against <prefix>user. Only login, email,
+// superuser_access and invite_token are ever selected (never the password
+// or the 2FA secret), so a column-level grant on exactly those is enough.
+// Without a grant the marks are left out, and UserTableProblem says why.
+//
+// Logins compare case-insensitively, as in Matomo's own table (whose
+// login column has a _ci collation): "Alice" typed at a failed sign-in is
+// alice's account, and every filter and count treats the two alike
+// (query.FoldLogin).
 type users struct {
 	db    *sql.DB
-	table string
+	table string // quoted
 
-	mu       sync.Mutex
-	disabled bool
-	cache    map[string]activity.UserInfo
+	mu      sync.Mutex
+	checked bool   // the table was looked at (successfully, or for good)
+	problem string // why marks are off; "" when they are on
+	invites bool   // invite_token can be read (Matomo 5 and a grant on it)
+	cache   map[string]activity.UserInfo // by FoldLogin; Account = stored login
 }
 
 // cacheCap bounds the cache: failed sign-ins bring attacker-chosen logins,
@@ -33,10 +42,84 @@ func newUsers(db *sql.DB, table string) *users {
 	return &users{db: db, table: table, cache: map[string]activity.UserInfo{}}
 }
 
+// denied reports errors that will not go away by retrying: no grant on the
+// table or a column, no such table or column.
+func denied(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && (me.Number == 1142 || me.Number == 1143 || me.Number == 1146 || me.Number == 1054)
+}
+
+// check finds out once whether the table can be read, and with or
+// without invite_token (absent before Matomo 5, or not granted). A
+// transient failure leaves it to the next call. Callers hold mu.
+func (u *users) check(ctx context.Context) {
+	if u.checked {
+		return
+	}
+	probe := func(cols string) error {
+		rows, err := u.db.QueryContext(ctx, "SELECT "+cols+" FROM "+u.table+" LIMIT 0")
+		if err == nil {
+			rows.Close()
+		}
+		return err
+	}
+	err := probe("`login`, `email`, `superuser_access`, `invite_token`")
+	if err == nil {
+		u.checked, u.invites = true, true
+		return
+	}
+	if !denied(err) {
+		return
+	}
+	err = probe("`login`, `email`, `superuser_access`")
+	switch {
+	case err == nil:
+		u.checked = true
+	case denied(err):
+		u.checked, u.problem = true, u.explain(ctx, err)
+	}
+}
+
+func (u *users) explain(ctx context.Context, err error) string {
+	name := strings.Trim(u.table, "`")
+	var me *mysql.MySQLError
+	if !errors.As(err, &me) {
+		return name + " cannot be read: " + err.Error()
+	}
+	switch me.Number {
+	case 1146:
+		return "there is no table " + name
+	case 1054:
+		return name + " lacks login, email or superuser_access: is it Matomo's user table?"
+	}
+	var db string
+	if u.db.QueryRowContext(ctx, "SELECT DATABASE()").Scan(&db) != nil || db == "" {
+		db = "matomo"
+	}
+	return "this account may not read " + name + ": GRANT SELECT (login, email, superuser_access, invite_token) ON " +
+		quoteIdent(db) + "." + u.table + " TO it"
+}
+
 func (u *users) readable() bool {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	return !u.disabled
+	return u.problem == ""
+}
+
+// Problem is why the marks are off, "" when they are on or not known yet.
+func (u *users) Problem(ctx context.Context) string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.check(ctx)
+	return u.problem
+}
+
+// forLogin is the cached account as seen from one spelling of its login.
+func forLogin(info activity.UserInfo, login string) activity.UserInfo {
+	if info.Account == login {
+		info.Account = ""
+	}
+	return info
 }
 
 // resolve fills User for events whose login is not a pseudo-user, with one
@@ -44,7 +127,8 @@ func (u *users) readable() bool {
 func (u *users) resolve(ctx context.Context, events []activity.Event) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if u.disabled {
+	u.check(ctx)
+	if !u.checked || u.problem != "" {
 		return
 	}
 	var missing []string
@@ -54,12 +138,13 @@ func (u *users) resolve(ctx context.Context, events []activity.Event) {
 		if e.User.Kind.Pseudo() {
 			continue
 		}
-		if info, ok := u.cache[e.Login]; ok {
-			e.User = info
+		key := query.FoldLogin(e.Login)
+		if info, ok := u.cache[key]; ok {
+			e.User = forLogin(info, e.Login)
 			continue
 		}
-		if !seen[e.Login] {
-			seen[e.Login] = true
+		if !seen[key] {
+			seen[key] = true
 			missing = append(missing, e.Login)
 		}
 	}
@@ -71,41 +156,51 @@ func (u *users) resolve(ctx context.Context, events []activity.Event) {
 	}
 	found, err := u.lookup(ctx, missing)
 	if err != nil {
-		var me *mysql.MySQLError
-		if errors.As(err, &me) && (me.Number == 1142 || me.Number == 1143 || me.Number == 1146 || me.Number == 1054) {
-			u.disabled = true
+		if denied(err) {
+			u.problem = u.explain(ctx, err)
 		}
 		return
 	}
 	for _, l := range missing {
-		info, ok := found[l]
+		key := query.FoldLogin(l)
+		info, ok := found[key]
 		if !ok {
 			info = activity.UserInfo{Kind: activity.UserGone}
 		}
-		u.cache[l] = info
+		u.cache[key] = info
 	}
 	for i := range events {
 		e := &events[i]
 		if e.User.Kind == activity.UserUnchecked {
-			if info, ok := u.cache[e.Login]; ok {
-				e.User = info
+			if info, ok := u.cache[query.FoldLogin(e.Login)]; ok {
+				e.User = forLogin(info, e.Login)
 			}
 		}
 	}
 }
 
+func (u *users) columns() string {
+	if u.invites {
+		return "`login`, `email`, `superuser_access`, `invite_token` IS NOT NULL"
+	}
+	return "`login`, `email`, `superuser_access`, 0"
+}
+
+// lookup finds the accounts of logins, keyed by their fold. The column's
+// collation finds other spellings; the lower-cased one is asked for too,
+// in case a table was made case-sensitive.
 func (u *users) lookup(ctx context.Context, logins []string) (map[string]activity.UserInfo, error) {
 	found := map[string]activity.UserInfo{}
-	const per = 500
+	const per = 250
 	for len(logins) > 0 {
 		part := logins[:min(per, len(logins))]
 		logins = logins[len(part):]
-		args := make([]any, len(part))
-		for i, l := range part {
-			args[i] = l
+		args := make([]any, 0, 2*len(part))
+		for _, l := range part {
+			args = append(args, l, query.FoldLogin(l))
 		}
-		q := "SELECT `login`, `email`, `superuser_access` FROM " + u.table +
-			" WHERE `login` IN (" + strings.TrimSuffix(strings.Repeat("?,", len(part)), ",") + ")"
+		q := "SELECT " + u.columns() + " FROM " + u.table +
+			" WHERE `login` IN (" + strings.TrimSuffix(strings.Repeat("?,", len(args)), ",") + ")"
 		rows, err := u.db.QueryContext(ctx, q, args...)
 		if err != nil {
 			return nil, err
@@ -113,13 +208,18 @@ func (u *users) lookup(ctx context.Context, logins []string) (map[string]activit
 		for rows.Next() {
 			var login, email string
 			var super sql.NullInt64
-			if err := rows.Scan(&login, &email, &super); err != nil {
+			var invited bool
+			if err := rows.Scan(&login, &email, &super, &invited); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			// The collation may match another case; only the exact login
-			// is this user.
-			found[login] = activity.UserInfo{Kind: activity.UserCurrent, Email: email, SuperUser: super.Int64 != 0}
+			info := activity.UserInfo{Kind: activity.UserCurrent, Email: email, SuperUser: super.Int64 != 0, Account: login}
+			if invited {
+				info.Kind = activity.UserInvited
+			}
+			// A wider collation (accents) may find other logins too; only
+			// the same fold is this account.
+			found[query.FoldLogin(login)] = info
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -127,4 +227,34 @@ func (u *users) lookup(ctx context.Context, logins []string) (map[string]activit
 		}
 	}
 	return found, nil
+}
+
+// list is every account of the table, nil when it cannot be read.
+func (u *users) list(ctx context.Context) ([]source.User, error) {
+	u.mu.Lock()
+	u.check(ctx)
+	ok, cols := u.checked && u.problem == "", u.columns()
+	u.mu.Unlock()
+	if !ok {
+		return nil, nil
+	}
+	rows, err := u.db.QueryContext(ctx, "SELECT "+cols+" FROM "+u.table+" ORDER BY `login` LIMIT 100000")
+	if err != nil {
+		if denied(err) {
+			return nil, nil // the picker uses logins seen in the log
+		}
+		return nil, err
+	}
+	defer rows.Close()
+	var out []source.User
+	for rows.Next() {
+		var us source.User
+		var super sql.NullInt64
+		if err := rows.Scan(&us.Login, &us.Email, &super, &us.Invited); err != nil {
+			return nil, err
+		}
+		us.SuperUser = super.Int64 != 0
+		out = append(out, us)
+	}
+	return out, rows.Err()
 }

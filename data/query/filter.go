@@ -187,14 +187,10 @@ func (g *group) any(e *activity.Event) bool {
 	return false
 }
 
-// categoryMatches treats "security" as wider than the category of that
-// name: it also takes in every event of severity security, which is what
-// someone typing cat:security wants to see (failed logins, grants, ...).
+// categoryMatches: cat:security is wider than the category of that name,
+// see activity.CategoriesOf.
 func categoryMatches(want, cat string, sev activity.Severity) bool {
-	if want == "security" && sev == activity.Security {
-		return true
-	}
-	return cat == want
+	return slices.Contains(activity.CategoriesOf(cat, sev), want)
 }
 
 // IDBounds is the id range every match lies in, from positive id: terms;

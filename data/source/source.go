@@ -81,6 +81,10 @@ type Source interface {
 	// Users lists the accounts of <prefix>user (nil when it cannot be
 	// read).
 	Users(ctx context.Context) ([]User, error)
+	// UserTableProblem says why <prefix>user cannot be read, so events
+	// carry no user marks (no grant, no table); "" while it can be, or
+	// before the first look.
+	UserTableProblem() string
 
 	// What live following needs: it must see which ids exist, matching
 	// or not, so these do not filter.
@@ -99,6 +103,9 @@ type User struct {
 	Login     string
 	Email     string
 	SuperUser bool
+	// Invited: an invitation not yet accepted (Matomo 5's invite_token is
+	// set), not an account anyone has signed in with.
+	Invited bool
 }
 
 // Stats are counts over an id range.
@@ -106,6 +113,10 @@ type Stats struct {
 	Matches uint64
 	Users   map[string]Group // by exact login
 	Types   map[string]Group // by normalised type id
+	// Cats counts what each cat: term takes in (activity.CategoriesOf):
+	// an event of severity security counts for its own category and for
+	// "security".
+	Cats map[string]Group
 }
 
 // Group is how many matching events a login or type has, and its latest.
@@ -114,11 +125,15 @@ type Group struct {
 	Last  time.Time
 }
 
+func (s *Stats) init() {
+	if s.Users == nil {
+		s.Users, s.Types, s.Cats = map[string]Group{}, map[string]Group{}, map[string]Group{}
+	}
+}
+
 // Add counts one matching event.
 func (s *Stats) Add(e *activity.Event) {
-	if s.Users == nil {
-		s.Users, s.Types = map[string]Group{}, map[string]Group{}
-	}
+	s.init()
 	s.Matches++
 	add := func(m map[string]Group, k string) {
 		g := m[k]
@@ -130,13 +145,14 @@ func (s *Stats) Add(e *activity.Event) {
 	}
 	add(s.Users, e.Login)
 	add(s.Types, e.Type)
+	for _, c := range activity.CategoriesOf(e.Category, e.Severity) {
+		add(s.Cats, c)
+	}
 }
 
 // Merge adds o's counts.
 func (s *Stats) Merge(o Stats) {
-	if s.Users == nil {
-		s.Users, s.Types = map[string]Group{}, map[string]Group{}
-	}
+	s.init()
 	s.Matches += o.Matches
 	merge := func(dst, src map[string]Group) {
 		for k, g := range src {
@@ -150,6 +166,7 @@ func (s *Stats) Merge(o Stats) {
 	}
 	merge(s.Users, o.Users)
 	merge(s.Types, o.Types)
+	merge(s.Cats, o.Cats)
 }
 
 // ErrStop can be returned by a Stream callback to end the stream early
