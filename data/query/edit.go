@@ -1,6 +1,9 @@
 package query
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // The UI changes queries by keys and pickers. Edits go through the
 // canonical text of the terms and are parsed again, so an edited query is
@@ -34,8 +37,9 @@ func (q *Query) termStrings(skip func(Term) bool) []string {
 // remove that filter.
 func (q *Query) ToggleUser(login string) *Query {
 	lit := EscapeLiteral(login)
+	// Another spelling of the same login is the same filter (FoldLogin).
 	isIt := func(t Term) bool {
-		return t.Key == KeyUser && !t.Negate && len(t.Values) == 1 && t.Values[0] == lit
+		return t.Key == KeyUser && !t.Negate && len(t.Values) == 1 && FoldLogin(t.Values[0]) == FoldLogin(lit)
 	}
 	if q != nil {
 		for _, t := range q.Terms {
@@ -69,6 +73,70 @@ func (q *Query) WithValues(k Key, values []string, exclude bool) *Query {
 		terms = q.termStrings(func(t Term) bool { return t.Key == k && !t.Negate })
 	}
 	return q.rebuild(append(terms, Term{Key: k, Negate: exclude, Values: lits}.String()))
+}
+
+// Replace is what a picker applies: every term of keys with the given
+// polarity is replaced by one term of key k listing values (none: those
+// terms are just removed). Values are taken literally. Terms of the other
+// polarity stay, so the picker's counts (made under Without of the same
+// terms) are what the new query shows.
+func (q *Query) Replace(keys []Key, negate bool, k Key, values []string) *Query {
+	terms := q.termStrings(func(t Term) bool { return t.Negate == negate && slices.Contains(keys, t.Key) })
+	if len(values) == 0 {
+		return q.rebuild(terms)
+	}
+	lits := make([]string, len(values))
+	for i, v := range values {
+		lits[i] = v
+		if k == KeyUser || k == KeyType {
+			lits[i] = EscapeLiteral(v)
+		}
+	}
+	return q.rebuild(append(terms, Term{Key: k, Negate: negate, Values: lits}.String()))
+}
+
+// WithoutTerms drops the terms of keys with the given polarity.
+func (q *Query) WithoutTerms(keys []Key, negate bool) *Query {
+	return q.rebuild(q.termStrings(func(t Term) bool { return t.Negate == negate && slices.Contains(keys, t.Key) }))
+}
+
+// Values lists the values of the terms of key k with the given polarity,
+// as typed (patterns keep their escapes).
+func (q *Query) Values(k Key, negate bool) []string {
+	var out []string
+	if q == nil {
+		return out
+	}
+	for _, t := range q.Terms {
+		if t.Key == k && t.Negate == negate {
+			out = append(out, t.Values...)
+		}
+	}
+	return out
+}
+
+// Literal reports whether a user: or type: value is a plain name rather
+// than a pattern, and returns that name with its escapes removed.
+func Literal(v string) (string, bool) {
+	p := compilePattern(v)
+	if p.glob {
+		return "", false
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if v[i] == '\\' && i+1 < len(v) && strings.IndexByte(`*?\`, v[i+1]) >= 0 {
+			i++
+		}
+		b.WriteByte(v[i])
+	}
+	return b.String(), true
+}
+
+// MatchLogin reports whether a user: value (a login or a pattern) takes in
+// login, as the evaluator judges it.
+func MatchLogin(value, login string) bool {
+	p := compilePattern(value)
+	return p.match(login)
 }
 
 // NeedsParams reports whether judging an event needs its decoded

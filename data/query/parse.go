@@ -179,6 +179,9 @@ func Parse(input string) (*Query, error) {
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.in) {
+			if err := p.checkTimeRange(q); err != nil {
+				return nil, err
+			}
 			return q, nil
 		}
 		t, err := p.term()

@@ -316,3 +316,75 @@ func TestFoldLogin(t *testing.T) {
 		t.Error("? is one character, or one stray byte")
 	}
 }
+
+func TestEmptyTimeRange(t *testing.T) {
+	for _, in := range []string{
+		"since:1h until:2h", "since:2026-11-21 until:2026-11-20", "since:10:00 until:09:00", "since:today until:yesterday",
+		"since:2026-11-20 until:2026-11-20", `since:"2026-11-21T00:00:00Z" until:2026-11-19`, "since:1h,2h until:3h",
+	} {
+		_, err := Parse(in)
+		var qe *Error
+		if !errors.As(err, &qe) || !strings.Contains(qe.Msg, "empty time range") {
+			t.Errorf("Parse(%q) = %v, want an empty time range error", in, err)
+		}
+	}
+	for _, in := range []string{
+		"since:2h until:1h", "since:2026-11-20 until:2026-11-21", "since:09:00 until:10:00", "since:2026-11-20 until:1h",
+		"since:1h -until:2h", `since:"2026-11-20T10:00:00Z" until:2026-11-20`, "since:1h until:2h,30m", "since:yesterday until:1h",
+	} {
+		if _, err := Parse(in); err != nil {
+			t.Errorf("Parse(%q): %v", in, err)
+		}
+	}
+}
+
+func TestPickerEdits(t *testing.T) {
+	q, _ := Parse("user:alice,bob -user:carol cat:login type:Goal*")
+	if got := q.Replace([]Key{KeyUser}, false, KeyUser, []string{"dave", "a*b"}).String(); got != `-user:carol cat:login type:Goal* user:dave,a\*b` {
+		t.Errorf("include replace: %s", got)
+	}
+	if got := q.Replace([]Key{KeyUser}, true, KeyUser, nil).String(); got != "user:alice,bob cat:login type:Goal*" {
+		t.Errorf("exclude replace with nothing: %s", got)
+	}
+	if got := q.WithoutTerms([]Key{KeyType, KeyCategory}, false).String(); got != "user:alice,bob -user:carol" {
+		t.Errorf("without: %s", got)
+	}
+	if got := q.Values(KeyUser, false); len(got) != 2 || got[1] != "bob" {
+		t.Errorf("values: %q", got)
+	}
+	if v, ok := Literal(`a\*b`); !ok || v != "a*b" {
+		t.Errorf("Literal = %q %v", v, ok)
+	}
+	if _, ok := Literal("Goal*"); ok {
+		t.Error("a pattern is not a literal")
+	}
+	if !MatchLogin("*@example.org", "Erin@Example.org") || MatchLogin("alice", "bob") {
+		t.Error("MatchLogin")
+	}
+	// u on another spelling of the filtered login turns the filter off.
+	if got := parseOrDie(t, "user:alice").ToggleUser("Alice").String(); got != "" {
+		t.Errorf("toggle of another spelling: %q", got)
+	}
+}
+
+func parseOrDie(t *testing.T, s string) *Query {
+	t.Helper()
+	q, err := Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+func TestParseTimeQuoted(t *testing.T) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	want := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	for _, in := range []string{`2026-11-20 10:00`, `"2026-11-20 10:00"`, ` "2026-11-20 10:00" `} {
+		if got, err := ParseTime(in, now, time.UTC); err != nil || !got.Equal(want) {
+			t.Errorf("ParseTime(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseTime(`"2026-11-20 10:00`, now, time.UTC); err == nil {
+		t.Error("an unclosed quote is not a time")
+	}
+}

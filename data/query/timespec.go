@@ -35,8 +35,16 @@ const (
 
 // ParseTime reads a time the way since:/until: do, resolved against now in
 // loc. The TUI's jump-to-time prompt uses it too.
+// A value quoted as in a query ("2026-11-20 10:00") is taken too.
 func ParseTime(s string, now time.Time, loc *time.Location) (time.Time, error) {
-	ts, err := parseTimeSpec(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		p := &parser{in: s}
+		if v, err := p.quoted(); err == nil && p.pos == len(s) {
+			s = strings.TrimSpace(v)
+		}
+	}
+	ts, err := parseTimeSpec(s)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -153,4 +161,90 @@ func (t timeSpec) resolve(now time.Time, loc *time.Location) time.Time {
 		return midnight.AddDate(0, 0, -1).UTC()
 	}
 	return now.UTC()
+}
+
+// A since: that is not before the until:, like id:5..3, can only be a
+// mistake; it is reported when that holds whatever the clock says: both
+// relative to now (since:1h until:2h), both on the calendar of today
+// (since:10:00 until:09:00), or both fixed dates. A wall-clock time without
+// a zone is compared with a zoned one only when no zone could reconcile
+// them.
+func (p *parser) checkTimeRange(q *Query) error {
+	var since, until []Term
+	for _, t := range q.Terms {
+		switch {
+		case t.Negate:
+		case t.Key == KeySince:
+			since = append(since, t)
+		case t.Key == KeyUntil:
+			until = append(until, t)
+		}
+	}
+	if len(since) == 0 || len(until) == 0 {
+		return nil
+	}
+	// The window is [earliest since, latest until).
+	var lo, hi *timeSpec
+	var loTerm, hiTerm Term
+	group := -1
+	margin := time.Duration(0)
+	kinds := map[timeKind]bool{}
+	pick := func(ts []Term, earliest bool, out **timeSpec, term *Term) bool {
+		for _, t := range ts {
+			for i := range t.times {
+				sp := &t.times[i]
+				g := sp.group()
+				if group >= 0 && g != group {
+					return false
+				}
+				group = g
+				kinds[sp.kind] = true
+				if *out == nil || earliest && sp.order() < (*out).order() || !earliest && sp.order() > (*out).order() {
+					*out, *term = sp, t
+				}
+			}
+		}
+		return true
+	}
+	if !pick(since, true, &lo, &loTerm) || !pick(until, false, &hi, &hiTerm) {
+		return nil
+	}
+	if group == 2 && kinds[timeAbsolute] && (kinds[timeWall] || kinds[timeDate]) {
+		margin = 14 * time.Hour // the widest UTC offset
+	}
+	if lo.order() < hi.order()+margin {
+		return nil
+	}
+	return p.errAt(loTerm.Pos, "empty time range: %s must be before %s", loTerm.String(), hiTerm.String())
+}
+
+// group says which times compare without a clock: 0 relative to now, 1 on
+// today's calendar, 2 fixed dates.
+func (t *timeSpec) group() int {
+	switch t.kind {
+	case timeAgo, timeNow:
+		return 0
+	case timeToday, timeYesterday, timeClock:
+		return 1
+	}
+	return 2
+}
+
+// order places times of one group on one line (wall clocks read as UTC).
+func (t *timeSpec) order() time.Duration {
+	switch t.kind {
+	case timeAgo:
+		return -t.ago
+	case timeNow:
+		return 0
+	case timeYesterday:
+		return -24 * time.Hour
+	case timeToday:
+		return 0
+	case timeClock:
+		return time.Duration(t.h)*time.Hour + time.Duration(t.mi)*time.Minute + time.Duration(t.sec)*time.Second
+	case timeAbsolute:
+		return time.Duration(t.abs.Unix()) * time.Second
+	}
+	return time.Duration(time.Date(t.y, time.Month(t.mo), t.d, t.h, t.mi, t.sec, 0, time.UTC).Unix()) * time.Second
 }
