@@ -142,22 +142,29 @@ func TestUserPicker(t *testing.T) {
 		}
 	}
 	typeText(t, m, "frnk")
-	if it := m.picker.current(); it == nil || it.key != "frank" || it.count.Count != uint64(n) {
+	if it := m.picker.current(); it == nil || it.label != "frank" || it.count.Count != uint64(n) {
 		t.Fatalf("fuzzy frnk: %+v, want frank with %d events", it, n)
 	}
 	press(t, m, "enter")
 	if m.query.String() != "user:frank" {
 		t.Fatalf("picker gave %q", m.query.String())
 	}
-	// Several at once, excluded.
+	// It opens with the query's users selected; several at once, excluded.
 	press(t, m, "U")
+	if !strings.Contains(plainView(m), "1 selected") || !m.picker.selected["u:frank"] {
+		t.Fatalf("reopened picker does not hold user:frank:\n%s", plainView(m))
+	}
+	typeText(t, m, "frank")
+	press(t, m, "space") // frank off
+	m.picker.input.SetValue("")
+	m.picker.filter()
 	typeText(t, m, "MatomoSystem")
 	press(t, m, "space")
 	m.picker.input.SetValue("")
 	m.picker.filter()
 	typeText(t, m, "ConsoleCommand")
 	press(t, m, "space", "tab", "enter")
-	if got := m.query.String(); got != `user:frank -user:"Console Command","Matomo System"` {
+	if got := m.query.String(); got != `-user:"Console Command","Matomo System"` {
 		t.Fatalf("exclude two: %q", got)
 	}
 }
@@ -180,11 +187,25 @@ func TestTypePicker(t *testing.T) {
 	if m.query.String() != "type:ActivityLog/UserSetSuperUserAccess" {
 		t.Fatalf("type picker gave %q", m.query.String())
 	}
+	// Reopened, the type is selected; a category with it means either.
 	press(t, m, "t")
+	if !m.picker.selected["t:activitylog/usersetsuperuseraccess"] {
+		t.Fatal("reopened type picker lost the query's type")
+	}
 	m.picker.cursor = 0 // "category login"
 	press(t, m, "space", "enter")
-	if m.query.String() != "type:ActivityLog/UserSetSuperUserAccess cat:login" {
-		t.Fatalf("category gave %q", m.query.String())
+	if got := m.query.String(); got != "type:ActivityLog/UserSetSuperUserAccess,ActivityLog/UserSignInFailed,ActivityLog/UserSignedIn,ActivityLog/UserSignedOff" {
+		t.Fatalf("category gave %q", got)
+	}
+	// The category alone, after unselecting the types it brought.
+	press(t, m, "t")
+	for k := range m.picker.selected {
+		delete(m.picker.selected, k)
+	}
+	m.picker.cursor = 0
+	press(t, m, "space", "enter")
+	if got := m.query.String(); got != "cat:login" {
+		t.Fatalf("category alone gave %q", got)
 	}
 }
 

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -24,7 +26,9 @@ const (
 
 // picker chooses users (U) or types (t): fuzzy search, each entry with its
 // count under the current query and its latest event, several at once,
-// to include or to exclude.
+// to include or to exclude. It opens with the query's own terms of its
+// kind selected, and applying replaces exactly those terms, so each count
+// is what applying that entry shows.
 type picker struct {
 	kind     pickerKind
 	input    textinput.Model
@@ -35,12 +39,21 @@ type picker struct {
 	selected map[string]bool
 	exclude  bool
 	known    []source.User // <prefix>user, for the user picker
+	// initial is the selection the query held when the picker opened,
+	// with its mode: enter with both unchanged leaves the query alone.
+	initial        map[string]bool
+	initialExclude bool
+	// others are the query's terms of the picker's kind with the other
+	// polarity: applying replaces them too, and the picker says so.
+	others []string
 }
 
 type pickItem struct {
-	key    string // login, type id, or "cat:<name>" for a category row
-	label  string
+	key    string // selection key: "u:"/"t:" + fold, "c:" + category, "p:" + pattern
+	value  string // what goes into the query, in query syntax
+	label  string // as shown (already safe)
 	mark   string
+	note   string // other spellings, "invited, not accepted"
 	count  source.Group
 	header bool
 	cat    string
@@ -50,8 +63,10 @@ type knownUsersMsg struct{ users []source.User }
 
 func (m *Model) openPicker(kind pickerKind) tea.Cmd {
 	in := newInput()
-	m.picker = &picker{kind: kind, input: in, selected: map[string]bool{}}
-	m.picker.refresh(m)
+	p := &picker{kind: kind, input: in, selected: map[string]bool{}}
+	p.preselect(m.query)
+	m.picker = p
+	p.refresh(m)
 	_, c := m.pickerStats()
 	cmds := []tea.Cmd{m.picker.input.Focus(), m.countStep(c)}
 	if kind == pickUsers {
@@ -64,13 +79,61 @@ func (m *Model) openPicker(kind pickerKind) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// facet is the query the picker counts under: the current one without its
-// own kind of terms, like a faceted search.
-func (p *picker) facet(q *query.Query) *query.Query {
+// keys are the query keys the picker edits.
+func (p *picker) keys() []query.Key {
 	if p.kind == pickUsers {
-		return q.Without(query.KeyUser)
+		return []query.Key{query.KeyUser}
 	}
-	return q.Without(query.KeyType, query.KeyCategory)
+	return []query.Key{query.KeyType, query.KeyCategory}
+}
+
+// preselect selects what the query already says: its positive terms of
+// the picker's kind, or when it has none its exclusions (in exclude
+// mode). Applying replaces both kinds, which the picker's status says
+// when the query has both.
+func (p *picker) preselect(q *query.Query) {
+	var vals []string
+	for _, neg := range []bool{false, true} {
+		for _, k := range p.keys() {
+			for _, v := range q.Values(k, neg) {
+				vals = append(vals, selKey(k, v))
+			}
+		}
+		if len(vals) > 0 {
+			p.exclude = neg
+			break
+		}
+	}
+	for _, k := range vals {
+		p.selected[k] = true
+	}
+	p.initial, p.initialExclude = maps.Clone(p.selected), p.exclude
+	for _, t := range q.Terms {
+		if t.Negate != p.exclude && slices.Contains(p.keys(), t.Key) {
+			p.others = append(p.others, t.String())
+		}
+	}
+}
+
+// selKey is the selection key of a query value of key k.
+func selKey(k query.Key, v string) string {
+	if k == query.KeyCategory {
+		return "c:" + v
+	}
+	lit, ok := query.Literal(v)
+	switch {
+	case !ok:
+		return "p:" + v
+	case k == query.KeyUser:
+		return "u:" + query.FoldLogin(lit)
+	}
+	return "t:" + query.FoldLogin(lit)
+}
+
+// facet is the query the picker counts under: the current one without the
+// terms it replaces (all of its kind), like a faceted search.
+func (p *picker) facet(q *query.Query) *query.Query {
+	return q.Without(p.keys()...)
 }
 
 // counts behind the picker: the facet query's counting scan, or the
@@ -88,85 +151,211 @@ func (m *Model) pickerStats() (source.Stats, *counts) {
 // the counting scan runs) and re-applies the search.
 func (p *picker) refresh(m *Model) {
 	st, _ := m.pickerStats()
-	p.items = p.items[:0]
-	switch p.kind {
-	case pickUsers:
-		seen := map[string]bool{}
-		add := func(login string) {
-			if seen[login] {
-				return
-			}
-			seen[login] = true
-			it := pickItem{key: login, label: safe(login), count: st.Users[login]}
-			switch info := activity.PseudoUser(login); {
-			case info.Kind.Pseudo():
-				it.mark = m.th.MarkPseudo
-			case p.known != nil && !knownLogin(p.known, login):
-				it.mark = m.th.MarkGone
-			}
-			p.items = append(p.items, it)
-		}
-		for login := range st.Users {
-			add(login)
-		}
-		for _, u := range p.known {
-			add(u.Login)
-		}
-		sort.SliceStable(p.items, func(i, j int) bool {
-			a, b := p.items[i], p.items[j]
-			if a.count.Count != b.count.Count {
-				return a.count.Count > b.count.Count
-			}
-			return a.key < b.key
-		})
-	case pickTypes:
-		byCat := map[string][]pickItem{}
-		seen := map[string]bool{}
-		add := func(typ string) {
-			if seen[typ] {
-				return
-			}
-			seen[typ] = true
-			cat := activity.CategoryOther
-			if spec, ok := activity.Lookup(typ); ok {
-				cat = spec.Category
-				typ = spec.Type
-			}
-			byCat[cat] = append(byCat[cat], pickItem{key: typ, label: safe(typ), count: st.Types[typ], cat: cat})
-		}
-		for _, spec := range activity.Specs() {
-			add(spec.Type)
-		}
-		for typ := range st.Types {
-			add(typ)
-		}
-		for _, cat := range activity.Categories() {
-			list := byCat[cat]
-			if len(list) == 0 {
-				continue
-			}
-			var total source.Group
-			for _, it := range list {
-				total.Count += it.count.Count
-				if it.count.Last.After(total.Last) {
-					total.Last = it.count.Last
-				}
-			}
-			sort.SliceStable(list, func(i, j int) bool { return list[i].key < list[j].key })
-			p.items = append(p.items, pickItem{key: "cat:" + cat, label: "category " + cat, header: true, cat: cat, count: total})
-			p.items = append(p.items, list...)
-		}
+	if p.kind == pickUsers {
+		p.items = m.userItems(p, st)
+	} else {
+		p.items = m.typeItems(p, st)
 	}
 	p.filter()
 }
 
-func knownLogin(users []source.User, login string) bool {
-	for _, u := range users {
-		if u.Login == login {
-			return true
+// patternItems are the query's patterns of key k, kept as entries of
+// their own so that applying does not lose them; count counts one.
+func (p *picker) patternItems(k query.Key, count func(pattern string) source.Group) []pickItem {
+	var out []pickItem
+	for key := range p.initial {
+		pat, ok := strings.CutPrefix(key, "p:")
+		if !ok {
+			continue
+		}
+		label := "pattern " + safe(query.Term{Key: k, Values: []string{pat}}.String())
+		out = append(out, pickItem{key: key, value: pat, label: label, count: count(pat)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
+	return out
+}
+
+func addGroup(dst *source.Group, g source.Group) {
+	dst.Count += g.Count
+	if g.Last.After(dst.Last) {
+		dst.Last = g.Last
+	}
+}
+
+// named are the literal values of the query that the picker opened with,
+// so a login or type nothing else knows still gets an entry to unselect.
+func (p *picker) named(q *query.Query, k query.Key) []string {
+	var out []string
+	for _, v := range q.Values(k, p.initialExclude) {
+		if lit, ok := query.Literal(v); ok {
+			out = append(out, lit)
 		}
 	}
-	return false
+	return out
+}
+
+// userItems are one entry per login as filters see it: spellings that
+// differ in case only are one user (query.FoldLogin), shown as the user
+// table spells it, else as most of its events do.
+func (m *Model) userItems(p *picker, st source.Stats) []pickItem {
+	type group struct {
+		spellings map[string]uint64
+		count     source.Group
+		account   *source.User
+	}
+	groups := map[string]*group{}
+	get := func(login string) *group {
+		k := query.FoldLogin(login)
+		g := groups[k]
+		if g == nil {
+			g = &group{spellings: map[string]uint64{}}
+			groups[k] = g
+		}
+		return g
+	}
+	for login, c := range st.Users {
+		g := get(login)
+		g.spellings[login] += c.Count
+		addGroup(&g.count, c)
+	}
+	for i := range p.known {
+		get(p.known[i].Login).account = &p.known[i]
+	}
+	for _, lit := range p.named(m.query, query.KeyUser) {
+		if g := get(lit); len(g.spellings) == 0 && g.account == nil {
+			g.spellings[lit] = 0
+		}
+	}
+	items := p.patternItems(query.KeyUser, func(pat string) source.Group {
+		var g source.Group
+		for login, c := range st.Users {
+			if query.MatchLogin(pat, login) {
+				addGroup(&g, c)
+			}
+		}
+		return g
+	})
+	nPat := len(items)
+	for fold, g := range groups {
+		name := ""
+		if g.account != nil {
+			name = g.account.Login
+		} else {
+			var best uint64
+			for sp, n := range g.spellings {
+				if name == "" || n > best || n == best && sp < name {
+					name, best = sp, n
+				}
+			}
+		}
+		it := pickItem{key: "u:" + fold, value: query.EscapeLiteral(name), label: safe(name), count: g.count}
+		var notes, others []string
+		switch info := activity.PseudoUser(name); {
+		case info.Kind.Pseudo():
+			it.mark = m.th.MarkPseudo
+		case g.account != nil && g.account.Invited:
+			notes = append(notes, activity.UserInvited.Mark())
+		case p.known != nil && g.account == nil:
+			it.mark = m.th.MarkGone
+		}
+		for sp := range g.spellings {
+			if sp != name {
+				others = append(others, safe(sp))
+			}
+		}
+		if len(others) > 0 {
+			sort.Strings(others)
+			notes = append(notes, "also "+strings.Join(others, ", "))
+		}
+		it.note = strings.Join(notes, " · ")
+		items = append(items, it)
+	}
+	rest := items[nPat:]
+	sort.SliceStable(rest, func(i, j int) bool {
+		a, b := rest[i], rest[j]
+		if a.count.Count != b.count.Count {
+			return a.count.Count > b.count.Count
+		}
+		return a.label < b.label
+	})
+	return items
+}
+
+// typeItems are the categories, each followed by its types; a category
+// counts what cat: takes in (the security category also every event of
+// severity security), a type what type: does.
+func (m *Model) typeItems(p *picker, st source.Stats) []pickItem {
+	type group struct {
+		name  string
+		cat   string
+		count source.Group
+	}
+	groups := map[string]*group{}
+	add := func(typ string) {
+		k := query.FoldLogin(typ)
+		if groups[k] != nil {
+			return
+		}
+		g := &group{name: typ, cat: activity.CategoryOther}
+		if spec, ok := activity.Lookup(typ); ok {
+			g.cat = spec.Category
+		}
+		groups[k] = g
+	}
+	for _, spec := range activity.Specs() {
+		add(spec.Type)
+	}
+	for typ := range st.Types {
+		add(typ)
+	}
+	for _, lit := range p.named(m.query, query.KeyType) {
+		add(lit)
+	}
+	// A type's count is every type its term takes in (query.MatchType):
+	// the same id in any case, and for an id without its plugin part
+	// every plugin's class of that name. Indexed, since this runs on
+	// every counting step.
+	byFold, byClass := map[string]source.Group{}, map[string]source.Group{}
+	for typ, c := range st.Types {
+		g := byFold[query.FoldLogin(typ)]
+		addGroup(&g, c)
+		byFold[query.FoldLogin(typ)] = g
+		if strings.Contains(typ, "/") {
+			k := query.FoldLogin(activity.ClassName(typ))
+			g := byClass[k]
+			addGroup(&g, c)
+			byClass[k] = g
+		}
+	}
+	for fold, g := range groups {
+		addGroup(&g.count, byFold[fold])
+		if !strings.Contains(g.name, "/") {
+			addGroup(&g.count, byClass[fold])
+		}
+	}
+	items := p.patternItems(query.KeyType, func(pat string) source.Group {
+		var g source.Group
+		for typ, c := range st.Types {
+			if query.MatchType(pat, typ) {
+				addGroup(&g, c)
+			}
+		}
+		return g
+	})
+	byCat := map[string][]pickItem{}
+	for fold, g := range groups {
+		byCat[g.cat] = append(byCat[g.cat], pickItem{key: "t:" + fold, value: query.EscapeLiteral(g.name), label: safe(g.name), count: g.count, cat: g.cat})
+	}
+	for _, cat := range activity.Categories() {
+		list := byCat[cat]
+		if len(list) == 0 {
+			continue
+		}
+		sort.SliceStable(list, func(i, j int) bool { return list[i].label < list[j].label })
+		items = append(items, pickItem{key: "c:" + cat, value: cat, label: "category " + cat, header: true, cat: cat, count: st.Cats[cat]})
+		items = append(items, list...)
+	}
+	return items
 }
 
 // filter applies the fuzzy search; category rows stay above their types.
@@ -180,7 +369,7 @@ func (p *picker) filter() {
 	} else {
 		labels := make([]string, len(p.items))
 		for i, it := range p.items {
-			labels[i] = it.key
+			labels[i] = it.label
 		}
 		matches := fuzzy.Find(q, labels)
 		if p.kind == pickTypes {
@@ -261,56 +450,58 @@ func (p *picker) current() *pickItem {
 }
 
 // applyPicker turns the selection (or, with none, the highlighted entry)
-// into a query term.
+// into the query's terms of the picker's kind, replacing the ones it
+// opened with. Unchanged, it leaves the query as it is.
 func (m *Model) applyPicker() tea.Cmd {
 	p := m.picker
-	keys := make([]string, 0, len(p.selected))
-	for k := range p.selected {
-		keys = append(keys, k)
-	}
-	if len(keys) == 0 {
-		if it := p.current(); it != nil {
-			keys = append(keys, it.key)
-		}
-	}
 	m.picker = nil
-	if len(keys) == 0 {
+	if p.exclude == p.initialExclude && maps.Equal(p.selected, p.initial) && len(p.initial) > 0 {
 		return nil
 	}
-	sort.Strings(keys)
-	if p.kind == pickUsers {
-		return m.setQuery(m.query.WithValues(query.KeyUser, keys, p.exclude))
-	}
-	var cats, types []string
-	for _, k := range keys {
-		if c, ok := strings.CutPrefix(k, "cat:"); ok {
-			cats = append(cats, c)
-		} else {
-			types = append(types, k)
+	var chosen []pickItem
+	for _, it := range p.items {
+		if p.selected[it.key] {
+			chosen = append(chosen, it)
 		}
 	}
-	switch {
-	case len(types) == 0:
-		return m.setQuery(m.query.WithValues(query.KeyCategory, cats, p.exclude))
-	case len(cats) > 0:
-		// A category and some types together mean "any of these": spell
-		// the categories out as their types, since different keys AND.
+	if len(chosen) == 0 && len(p.selected) == 0 && len(p.initial) == 0 {
+		if it := p.current(); it != nil {
+			chosen = append(chosen, *it)
+		}
+	}
+	if p.kind == pickUsers {
+		return m.setQuery(m.query.Replace(p.keys(), p.exclude, query.KeyUser, values(chosen)))
+	}
+	var cats, types []pickItem
+	for _, it := range chosen {
+		if it.header {
+			cats = append(cats, it)
+		} else {
+			types = append(types, it)
+		}
+	}
+	if len(types) == 0 {
+		return m.setQuery(m.query.Replace(p.keys(), p.exclude, query.KeyCategory, values(cats)))
+	}
+	// A category and some types together mean "any of these": spell the
+	// categories out as their types, since different keys AND.
+	for _, c := range cats {
 		for _, it := range p.items {
-			if !it.header && contains(cats, it.cat) {
-				types = append(types, it.key)
+			if !it.header && it.cat == c.cat && !p.selected[it.key] {
+				types = append(types, it)
 			}
 		}
 	}
-	return m.setQuery(m.query.WithValues(query.KeyType, types, p.exclude))
+	return m.setQuery(m.query.Replace(p.keys(), p.exclude, query.KeyType, values(types)))
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
+func values(items []pickItem) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.value
 	}
-	return false
+	sort.Strings(out)
+	return out
 }
 
 // pickerView draws the picker as a box over the body.
@@ -324,7 +515,7 @@ func (m *Model) pickerView(w, h int) []string {
 	}
 	mode := "include"
 	if p.exclude {
-		mode = "exclude"
+		mode = "exclude (counts: what each takes out)"
 	}
 	_, c := m.pickerStats()
 	status := ""
@@ -335,6 +526,9 @@ func (m *Model) pickerView(w, h int) []string {
 		status = "counts under " + orAll(p.facet(m.query).String())
 	default:
 		status = "counting under " + orAll(p.facet(m.query).String()) + "…"
+	}
+	if len(p.others) > 0 {
+		status += " · applying also replaces " + strings.Join(p.others, " ")
 	}
 	var lines []string
 	lines = append(lines, th.HelpTitle.Render(clip(title+" · "+mode+" · "+uitoa(uint64(len(p.selected)))+" selected", inner, th.Ellipsis)))
@@ -362,7 +556,11 @@ func (m *Model) pickerView(w, h int) []string {
 		if it.count.Count > 0 {
 			cnt = numfmt.Thousands(it.count.Count) + " · last " + it.count.Last.In(m.loc).Format("2006-01-02 15:04")
 		}
-		left := fit(box+indent+clip(it.label, inner/2, th.Ellipsis)+it.mark, inner-width(cnt)-1, th.Ellipsis)
+		name := clip(it.label, inner/2, th.Ellipsis) + it.mark
+		if it.note != "" {
+			name += " (" + it.note + ")"
+		}
+		left := fit(box+indent+name, inner-width(cnt)-1, th.Ellipsis)
 		line := left + " " + cnt
 		switch {
 		case i == p.cursor:

@@ -3,6 +3,8 @@ package query
 import (
 	"slices"
 	"strings"
+
+	"matomo-audit/data/activity"
 )
 
 // The UI changes queries by keys and pickers. Edits go through the
@@ -75,29 +77,17 @@ func (q *Query) WithValues(k Key, values []string, exclude bool) *Query {
 	return q.rebuild(append(terms, Term{Key: k, Negate: exclude, Values: lits}.String()))
 }
 
-// Replace is what a picker applies: every term of keys with the given
-// polarity is replaced by one term of key k listing values (none: those
-// terms are just removed). Values are taken literally. Terms of the other
-// polarity stay, so the picker's counts (made under Without of the same
-// terms) are what the new query shows.
+// Replace is what a picker applies: every term of keys, positive or
+// negated, is replaced by one term of key k listing values (none: those
+// terms are just removed). Values are in query syntax: a literal login or
+// type goes through EscapeLiteral first. The picker counts under Without
+// of the same keys, so each count is what the new query shows.
 func (q *Query) Replace(keys []Key, negate bool, k Key, values []string) *Query {
-	terms := q.termStrings(func(t Term) bool { return t.Negate == negate && slices.Contains(keys, t.Key) })
+	terms := q.termStrings(func(t Term) bool { return slices.Contains(keys, t.Key) })
 	if len(values) == 0 {
 		return q.rebuild(terms)
 	}
-	lits := make([]string, len(values))
-	for i, v := range values {
-		lits[i] = v
-		if k == KeyUser || k == KeyType {
-			lits[i] = EscapeLiteral(v)
-		}
-	}
-	return q.rebuild(append(terms, Term{Key: k, Negate: negate, Values: lits}.String()))
-}
-
-// WithoutTerms drops the terms of keys with the given polarity.
-func (q *Query) WithoutTerms(keys []Key, negate bool) *Query {
-	return q.rebuild(q.termStrings(func(t Term) bool { return t.Negate == negate && slices.Contains(keys, t.Key) }))
+	return q.rebuild(append(terms, Term{Key: k, Negate: negate, Values: values}.String()))
 }
 
 // Values lists the values of the terms of key k with the given polarity,
@@ -137,6 +127,13 @@ func Literal(v string) (string, bool) {
 func MatchLogin(value, login string) bool {
 	p := compilePattern(value)
 	return p.match(login)
+}
+
+// MatchType reports whether a type: value takes in events of type typ, as
+// the evaluator judges it (the part after "/" is enough).
+func MatchType(value, typ string) bool {
+	p := compilePattern(value)
+	return p.match(typ) || p.match(activity.ClassName(typ))
 }
 
 // NeedsParams reports whether judging an event needs its decoded
