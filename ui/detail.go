@@ -59,7 +59,11 @@ func (m *Model) detailLines(e *activity.Event, w int) []string {
 		}
 	}
 	field("user", safe(e.Login), plain)
-	if note := userNote(e.User); note != "" {
+	note := userNote(e.User)
+	if e.User.Kind == activity.UserUnchecked && m.userProblem != "" {
+		note = "user marks are off: " + safe(m.userProblem)
+	}
+	if note != "" {
 		field("", note, dim)
 	}
 	field("type", safe(e.Type), plain)
@@ -145,8 +149,15 @@ func userNote(u activity.UserInfo) string {
 		return "anonymous visitor"
 	case activity.UserGone:
 		return "not a current user (deleted, or a login typed at a failed sign-in)"
-	case activity.UserCurrent:
+	case activity.UserCurrent, activity.UserInvited:
 		parts := []string{"current user"}
+		if u.Kind == activity.UserInvited {
+			parts[0] = "invited, not accepted (no one has signed in with it)"
+		}
+		if u.Account != "" {
+			// Logins compare case-insensitively, as in Matomo's table.
+			parts = append(parts, "account "+safe(u.Account))
+		}
 		if u.SuperUser {
 			parts = append(parts, "super user")
 		}

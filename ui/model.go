@@ -95,6 +95,8 @@ type Model struct {
 	counts   map[string]*counts // counting scans, by query
 	status   status
 	lo, hi   uint64 // id range of the table, for the position shown
+	// userProblem is why events carry no user marks ("" when they do).
+	userProblem string
 
 	sum *summaryState
 	// sumSeq numbers summary runs across openings of the screen, so a
@@ -171,7 +173,7 @@ func (m *Model) applyTheme() {
 
 // Init loads the newest page and the table's id range.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.loadBounds()}
+	cmds := []tea.Cmd{m.loadBounds(), m.checkUsers()}
 	if m.fol.mode == following {
 		// The newest page comes once the follower has its mark.
 		cmds = append(cmds, m.startFollow())
@@ -182,6 +184,15 @@ func (m *Model) Init() tea.Cmd {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
 	return tea.Batch(cmds...)
+}
+
+type userProblemMsg struct{ why string }
+
+// checkUsers asks whether the user table can be read, off the UI's path
+// (the first look is a query).
+func (m *Model) checkUsers() tea.Cmd {
+	src := m.src
+	return func() tea.Msg { return userProblemMsg{src.UserTableProblem()} }
 }
 
 type boundsMsg struct {
@@ -239,6 +250,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.maybeCount()
 	case countMsg:
 		return m.applyCount(msg)
+	case userProblemMsg:
+		m.userProblem = msg.why
+		return nil
 	case followStartedMsg, pollTickMsg, polledMsg, flashDoneMsg:
 		return m.followUpdate(msg)
 	case exportEndsMsg, exportTickMsg, exportDoneMsg, toastDoneMsg:

@@ -493,6 +493,10 @@ func (m *Model) statusBar() string {
 		right, rightStyle = " fetching more… ", th.StatusWarn
 	case m.status.note != "":
 		right, rightStyle = " "+m.status.note+" ", th.StatusWarn
+	case m.userProblem != "":
+		// Lowest priority, but always said: without marks a deleted
+		// account reads like a current one. The detail pane has the why.
+		right, rightStyle = " "+clip("user marks off: "+safe(m.userProblem), max(0, m.w/2), th.Ellipsis)+" ", th.StatusWarn
 	}
 	rw := min(width(right), m.w)
 	right = clip(right, rw, th.Ellipsis)
