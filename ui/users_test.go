@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -63,5 +64,47 @@ func TestUserMarksOff(t *testing.T) {
 	press(t, m, "enter") // the detail alone, so its lines read as one text
 	if v := strings.Join(strings.Fields(plainView(m)), " "); !strings.Contains(v, "user marks are off: this account may not read matomo_user: GRANT SELECT (login, email, superuser_access, invite_token)") {
 		t.Errorf("detail pane does not say why:\n%s", v)
+	}
+}
+
+// Addresses are shown whole or not at all: two attackers in one IPv6 /64
+// must look different; the country gives way first.
+func TestIPColumn(t *testing.T) {
+	ip := func(s string) []byte { return netip.MustParseAddr(s).AsSlice() }
+	rows := []activity.Row{
+		{ID: 1, Login: "a", Type: "ActivityLog/UserSignInFailed", Params: "a:0:{}", Created: "2026-11-20 10:00:00", IP: ip("2001:db8:85a3:1234:5678:8a2e:370:7334"), Country: "de", HasCountry: true},
+		{ID: 2, Login: "b", Type: "ActivityLog/UserSignInFailed", Params: "a:0:{}", Created: "2026-11-20 10:01:00", IP: ip("2001:db8:85a3:1234:5678:8a2e:370:7335"), Country: "fr", HasCountry: true},
+		{ID: 3, Login: "c", Type: "ActivityLog/UserSignInFailed", Params: "a:0:{}", Created: "2026-11-20 10:02:00", IP: ip("203.0.113.66"), Country: "ru", HasCountry: true},
+	}
+	rowsOf := func(v string) []string {
+		var out []string
+		for _, l := range strings.Split(v, "\n") {
+			if strings.Contains(l, "failed to sign in") && !strings.Contains(l, "what") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		w              int
+		ips, countries bool
+	}{{120, true, true}, {110, true, false}, {100, false, false}, {90, false, false}} {
+		m := newModel(t, demo.FromRows(rows, nil), theme.NoColor(), c.w, 40)
+		lines := rowsOf(plainView(m))
+		if len(lines) != 3 {
+			t.Fatalf("%d: %d rows", c.w, len(lines))
+		}
+		for i, want := range []string{"2001:db8:85a3:1234:5678:8a2e:370:7334", "2001:db8:85a3:1234:5678:8a2e:370:7335", "203.0.113.66"} {
+			l := lines[i]
+			if got := strings.Contains(l, want+" "); got != c.ips {
+				t.Errorf("width %d: address %s shown %v, want %v: %q", c.w, want, got, c.ips, l)
+			}
+			if !c.ips && strings.Contains(l, "2001:") || strings.Contains(l, "…") {
+				t.Errorf("width %d: a cut address: %q", c.w, l)
+			}
+			if got := strings.Contains(l, " "+[]string{"de", "fr", "ru"}[i]+" "); got != c.countries {
+				t.Errorf("width %d: country shown %v, want %v: %q", c.w, got, c.countries, l)
+			}
+		}
 	}
 }

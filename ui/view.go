@@ -231,31 +231,46 @@ func zoneName(m *Model) string {
 
 // column widths for a timeline w cells wide.
 type cols struct {
-	time, user, ip, desc int
-	shortTime            bool
+	time, user, ip, country, desc int
+	shortTime                     bool
 }
 
 // gutter is the cursor mark, the severity mark and a space.
 const gutter = 3
 
-// minDesc is the description width the IP column must leave: what
-// happened matters more than where from (the detail pane has the IP).
-const minDesc = 50
+// ipFrom is the timeline width from which addresses get a column, and
+// minDesc what the description keeps beside it: what happened matters
+// more than where from (the detail pane has both).
+const (
+	ipFrom  = 100
+	minDesc = 30
+)
 
-func columns(w int) cols {
+// columns sizes the timeline for the rows on screen. An address is shown
+// whole or not at all (two attackers in one IPv6 /64 must not look
+// alike), so its column is as wide as the longest address shown, and the
+// country gives way first when room runs short.
+func columns(w int, shown []activity.Event) cols {
 	c := cols{time: 19}
 	if w < 70 {
 		c.time, c.shortTime = 14, true
 	}
 	c.user = min(max(w/6, 10), 20)
 	used := gutter + c.time + 1 + c.user + 1
-	ip := 22
-	if w >= 150 {
-		ip = 30 // room for most IPv6 addresses
-	}
-	if w-used-ip-1 >= minDesc {
-		c.ip = ip
-		used += ip + 1
+	if w >= ipFrom {
+		ipW, cW := 0, 0
+		for i := range shown {
+			ipW = max(ipW, width(shown[i].IPText()))
+			cW = max(cW, width(safe(shown[i].Country)))
+		}
+		if ipW > 0 && w-used-ipW-1 >= minDesc {
+			c.ip = ipW
+			used += ipW + 1
+			if cW > 0 && w-used-cW-1 >= minDesc {
+				c.country = cW
+				used += cW + 1
+			}
+		}
 	}
 	c.desc = max(1, w-used)
 	return c
@@ -274,7 +289,7 @@ func (m *Model) timelineView(w, h int) []string {
 		}
 		out[0] = m.th.Empty.Render(fit(msg, w, m.th.Ellipsis))
 	}
-	c := columns(w)
+	c := columns(w, tl.events[min(tl.offset, len(tl.events)):min(tl.offset+h, len(tl.events))])
 	for i := 0; i < h; i++ {
 		idx := tl.offset + i
 		if idx >= len(tl.events) {
@@ -324,18 +339,16 @@ func (m *Model) row(e *activity.Event, cursor, selected bool, c cols, w int) str
 	// The mark sits right after the (possibly shortened) name.
 	user := padRight(clip(login, c.user-width(userMark), th.Ellipsis)+userMark, c.user)
 	desc := fit(safe(e.Description), c.desc, th.Ellipsis)
-	ip := ""
-	if c.ip > 0 {
-		t := e.IPText()
-		if e.Country != "" {
-			t += " " + safe(e.Country)
-		}
-		ip = fit(t, c.ip, th.Ellipsis)
-	}
+	// Never cut: the column is as wide as the widest shown.
+	ip := fit(e.IPText(), c.ip, "")
+	country := fit(safe(e.Country), c.country, "")
 	if cursor || selected {
 		line := cur + mark + " " + fit(ts, c.time, "") + " " + user + " "
 		if c.ip > 0 {
 			line += ip + " "
+		}
+		if c.country > 0 {
+			line += country + " "
 		}
 		line += desc
 		if cursor {
@@ -370,6 +383,10 @@ func (m *Model) row(e *activity.Event, cursor, selected bool, c cols, w int) str
 	b.WriteByte(' ')
 	if c.ip > 0 {
 		b.WriteString(th.IP.Render(ip))
+		b.WriteByte(' ')
+	}
+	if c.country > 0 {
+		b.WriteString(th.IP.Render(country))
 		b.WriteByte(' ')
 	}
 	b.WriteString(descStyle.Render(desc))
