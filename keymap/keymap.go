@@ -78,7 +78,7 @@ func Default() KeyMap {
 		Range:      b([]string{"v"}, "v", "select a range"),
 		Export:     b([]string{"e"}, "e", "export"),
 		Copy:       b([]string{"y"}, "y", "copy as JSON"),
-		CopyLine:   b([]string{"Y"}, "Y", "copy the line"),
+		CopyLine:   b([]string{"Y"}, "Y", "copy the whole line"),
 		Summary:    b([]string{"s"}, "s", "summary"),
 		Narrower:   b([]string{"["}, "[", "shorter window"),
 		Wider:      b([]string{"]"}, "]", "longer window"),

@@ -82,7 +82,8 @@ type Model struct {
 	burstMin    int
 	burstWithin time.Duration
 
-	showHelp bool
+	showHelp   bool
+	helpScroll int // first help line shown, when help is taller than the screen
 	prompt   *prompt
 	picker   *picker
 	sel      selection
@@ -143,6 +144,10 @@ func New(o Options) *Model {
 	}
 	m.query = o.Query
 	m.filter = query.Compile(o.Query, o.Now(), o.Loc)
+	if !o.Query.Empty() {
+		// A -q query is one the user typed: / and ↑ bring it back.
+		m.history = []string{o.Query.String()}
+	}
 	m.pollEvery, m.grace, m.bell = o.Poll, o.Grace, o.Bell
 	m.burstMin, m.burstWithin = o.BurstMin, o.BurstWithin
 	m.after = func(d time.Duration, msg tea.Msg) tea.Cmd {
@@ -212,6 +217,7 @@ func (m *Model) loadBounds() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	m.syncDetail()
+	m.syncHelp()
 	if m.sel.active {
 		// The span may have moved: count it when the window cannot.
 		cmd = tea.Batch(cmd, m.countSelection())
@@ -320,8 +326,22 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	}
 	if m.showHelp {
-		if key.Matches(msg, k.Help, k.Back) {
-			m.showHelp = false
+		page := max(1, m.layout().bodyH-4)
+		switch {
+		case key.Matches(msg, k.Help, k.Back):
+			m.showHelp, m.helpScroll = false, 0
+		case key.Matches(msg, k.Up):
+			m.helpScroll--
+		case key.Matches(msg, k.Down):
+			m.helpScroll++
+		case key.Matches(msg, k.PageUp, k.HalfUp):
+			m.helpScroll -= page
+		case key.Matches(msg, k.PageDown, k.HalfDown):
+			m.helpScroll += page
+		case key.Matches(msg, k.Oldest):
+			m.helpScroll = 0
+		case key.Matches(msg, k.Newest):
+			m.helpScroll = 1 << 20
 		}
 		return nil
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -453,3 +454,50 @@ func TestGolden(t *testing.T) {
 }
 
 var _ source.Source = (*flaky)(nil)
+
+// TestHelpSmall: on small terminals the help fits the screen and scrolls,
+// and scrolling through it shows every key; the key column is one width,
+// so keys of different groups line up.
+func TestHelpSmall(t *testing.T) {
+	for _, size := range [][2]int{{60, 15}, {50, 12}, {40, 8}, {80, 24}, {160, 48}} {
+		w, h := size[0], size[1]
+		m := newModel(t, demoSource(), theme.NoColor(), w, h)
+		press(t, m, "?")
+		seen := map[string]bool{}
+		for i := 0; i < 60; i++ {
+			checkFrame(t, m, w, h)
+			for _, l := range strings.Split(plainView(m), "\n") {
+				seen[strings.Join(strings.Fields(l), " ")] = true
+			}
+			press(t, m, "j")
+		}
+		all := strings.Join(slices.Collect(maps.Keys(seen)), "\n")
+		for _, group := range keymap.Default().FullHelp() {
+			for _, b := range group {
+				if !strings.Contains(all, b.Help().Key+" ") {
+					t.Errorf("%dx%d: scrolling the help never shows %q", w, h, b.Help().Key)
+				}
+			}
+		}
+		if !strings.Contains(all, "not a current user") {
+			t.Errorf("%dx%d: the marks never show", w, h)
+		}
+	}
+	// Every description starts in the same column within a column of
+	// the grid.
+	m := newModel(t, demoSource(), theme.NoColor(), 80, 24)
+	press(t, m, "?")
+	col := -1
+	for _, l := range strings.Split(plainView(m), "\n") {
+		for _, k := range []string{"↑/k ", "enter ", "Y "} {
+			if i := strings.Index(l, "│ "+k); i >= 0 {
+				j := i + len("│ ") + len(k)
+				d := width(l[:j+strings.IndexFunc(l[j:], func(r rune) bool { return r != ' ' })])
+				if col >= 0 && d != col {
+					t.Errorf("descriptions start at %d and %d:\n%s", col, d, plainView(m))
+				}
+				col = d
+			}
+		}
+	}
+}

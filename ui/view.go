@@ -570,8 +570,10 @@ func short(n uint64) string {
 func (m *Model) hint() string {
 	var h string
 	switch {
+	case m.exp != nil && m.exp.stage == exportWriting && m.exp.quitAsked:
+		h = "q/y: quit and drop the export · any other key: keep writing"
 	case m.exp != nil && m.exp.stage == exportWriting:
-		h = "esc: cancel the export · ctrl+c: cancel and quit"
+		h = "esc: cancel the export · q: quit (asks first) · ctrl+c: cancel and quit"
 	case m.exp != nil && m.exp.stage == exportConfirm:
 		h = "y: overwrite · n/esc: choose another name"
 	case m.exp != nil:
@@ -602,59 +604,145 @@ func (m *Model) shortHelp(keys []key.Binding) string {
 	return padRight(clipStyled(hint, m.w), m.w)
 }
 
+// helpScreen is the ? overlay: every key of the screen it was opened
+// over and the marks, in a box that fits the terminal and scrolls (j/k)
+// when it is taller.
 func (m *Model) helpScreen(h int) []string {
 	th := m.th
-	var b strings.Builder
-	b.WriteString(th.HelpTitle.Render("Keys"))
-	b.WriteString("\n\n")
-	b.WriteString(m.keyColumns(m.w - 8))
-	b.WriteString("\n\n")
-	b.WriteString(th.HelpTitle.Render("Marks"))
-	b.WriteString("\n")
-	b.WriteString(th.Security.Render(th.MarkSecurity) + th.HelpDesc.Render(" security event    ") +
-		th.Notice.Render(th.MarkNotice) + th.HelpDesc.Render(" notice    ") +
-		th.HelpKey.Render(th.MarkCursor) + th.HelpDesc.Render(" cursor    ") +
-		th.HelpKey.Render(th.MarkSelected) + th.HelpDesc.Render(" selected (v)"))
-	b.WriteString("\n")
-	b.WriteString(th.UserPseudo.Render("name"+th.MarkPseudo) + th.HelpDesc.Render(" Matomo System, console or anonymous    ") +
-		th.UserGone.Render("name"+th.MarkGone) + th.HelpDesc.Render(" not a current user"))
-	return placeBox(th.HelpBox.Render(b.String()), m.w, h)
+	inner := helpWidth(m.w)
+	lines := m.helpLines(inner)
+	rows := max(1, h-2)
+	if len(lines) > rows {
+		scroll := helpClamp(m.helpScroll, len(lines), rows)
+		more := len(lines) - scroll - (rows - 1)
+		shown := append([]string(nil), lines[scroll:scroll+rows-1]...)
+		hint := "↑ ↓ pgup pgdn: scroll · ? or esc: close"
+		if more > 0 {
+			hint = fmt.Sprintf("↓ %d more · ", more) + hint
+		}
+		lines = append(shown, th.HelpDesc.Render(clip(hint, inner, th.Ellipsis)))
+	}
+	bw := 0
+	for _, l := range lines {
+		bw = max(bw, min(width(l), inner))
+	}
+	for i, l := range lines {
+		lines[i] = padRight(clipStyled(l, bw), bw)
+	}
+	return placeBox(th.HelpBox.Render(strings.Join(lines, "\n")), m.w, h)
 }
 
-// keyColumns lays the key groups out side by side while they fit in w
-// cells and stacks the rest below, so every key is listed at any width
-// (the help bubble would cut what does not fit).
-func (m *Model) keyColumns(w int) string {
-	full := m.help
-	full.SetWidth(0)
-	var cols []string
+// helpWidth is the room inside the help box (border and padding take 4).
+func helpWidth(w int) int { return max(1, w-4) }
+
+// helpClamp keeps the help's scroll within its lines when rows show them,
+// the last row saying how many more there are.
+func helpClamp(scroll, lines, rows int) int {
+	if lines <= rows {
+		return 0
+	}
+	return min(max(scroll, 0), lines-(rows-1))
+}
+
+// syncHelp clamps the help's scroll after every update, so View reads it
+// without changing it.
+func (m *Model) syncHelp() {
+	if m.showHelp {
+		m.helpScroll = helpClamp(m.helpScroll, len(m.helpLines(helpWidth(m.w))), max(1, m.layout().bodyH-2))
+	}
+}
+
+// helpLines are the help's content at a width: the keys laid out in as
+// many columns as fit, then the marks.
+func (m *Model) helpLines(w int) []string {
+	th := m.th
+	out := []string{th.HelpTitle.Render("Keys")}
 	groups := m.keys.FullHelp()
 	if m.sum != nil {
 		groups = m.keys.SummaryFullHelp()
 	}
+	out = append(out, m.keyGrid(groups, w)...)
+	out = append(out, "", th.HelpTitle.Render("Marks"))
+	marks := []string{
+		th.Security.Render(th.MarkSecurity) + th.HelpDesc.Render(" security event"),
+		th.Notice.Render(th.MarkNotice) + th.HelpDesc.Render(" notice"),
+		th.HelpKey.Render(th.MarkCursor) + th.HelpDesc.Render(" cursor"),
+		th.HelpKey.Render(th.MarkSelected) + th.HelpDesc.Render(" selected (v)"),
+		th.UserPseudo.Render("name"+th.MarkPseudo) + th.HelpDesc.Render(" Matomo System, console or anonymous"),
+		th.UserGone.Render("name"+th.MarkGone) + th.HelpDesc.Render(" not a current user"),
+	}
+	// Marks flow onto as many lines as the width needs.
+	line := ""
+	for _, mk := range marks {
+		switch {
+		case line == "":
+			line = mk
+		case width(line)+4+width(mk) <= w:
+			line += "    " + mk
+		default:
+			out = append(out, line)
+			line = mk
+		}
+	}
+	return append(out, line)
+}
+
+// keyGrid lays key groups out in columns: as many as fit in w cells, every
+// key in one key column as wide as the widest key, so the columns line up
+// whatever group a key is in. Narrow screens get one column, with long
+// descriptions cut.
+func (m *Model) keyGrid(groups [][]key.Binding, w int) []string {
+	th := m.th
+	kw := 0
 	for _, g := range groups {
-		cols = append(cols, full.FullHelpView([][]key.Binding{g}))
-	}
-	var rows []string
-	var row []string
-	rowW := 0
-	for _, c := range cols {
-		cw := lipgloss.Width(c)
-		if len(row) > 0 && rowW+4+cw > w {
-			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
-			row, rowW = nil, 0
+		for _, b := range g {
+			kw = max(kw, width(b.Help().Key))
 		}
-		if len(row) > 0 {
-			row = append(row, "    ")
-			rowW += 4
+	}
+	const gap = 3
+	for n := min(len(groups), 4); n >= 1; n-- {
+		dw := make([]int, n)
+		for i, g := range groups {
+			for _, b := range g {
+				dw[i%n] = max(dw[i%n], width(b.Help().Desc))
+			}
 		}
-		row = append(row, c)
-		rowW += cw
+		total := (n - 1) * gap
+		for _, d := range dw {
+			total += kw + 1 + d
+		}
+		if total > w && n > 1 {
+			continue
+		}
+		if n == 1 {
+			dw[0] = max(1, min(dw[0], w-kw-1))
+		}
+		var out []string
+		for row := 0; row*n < len(groups); row++ {
+			height := 0
+			for c := 0; c < n && row*n+c < len(groups); c++ {
+				height = max(height, len(groups[row*n+c]))
+			}
+			for i := 0; i < height; i++ {
+				var b strings.Builder
+				for c := 0; c < n && row*n+c < len(groups); c++ {
+					if c > 0 {
+						b.WriteString(strings.Repeat(" ", gap))
+					}
+					g := groups[row*n+c]
+					cell := strings.Repeat(" ", kw+1+dw[c])
+					if i < len(g) {
+						h := g[i].Help()
+						cell = th.HelpKey.Render(fit(h.Key, kw, "")) + " " + th.HelpDesc.Render(fit(h.Desc, dw[c], th.Ellipsis))
+					}
+					b.WriteString(cell)
+				}
+				out = append(out, strings.TrimRight(b.String(), " "))
+			}
+		}
+		return out
 	}
-	if len(row) > 0 {
-		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
-	}
-	return strings.Join(rows, "\n")
+	return nil
 }
 
 // placeBox centres a box in a w x h area, exactly h lines of w cells.
