@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"matomo-audit/data/activity"
 	"matomo-audit/data/export"
 	"matomo-audit/internal/numfmt"
 )
@@ -45,8 +46,10 @@ func (m *Model) copyEvent() tea.Cmd {
 		m.toast("copied event #"+numfmt.Thousands(e.ID)+" as JSON ("+size(len(data))+") to the clipboard", false))
 }
 
-// copyLine is Y: the cursor event's one-line description, as shown (with
-// control characters escaped, so pasting it into a terminal is harmless).
+// copyLine is Y: the cursor event's line as the timeline reads it, whole:
+// time with its zone, user (with its mark), what happened, address and
+// country; control characters escaped as on the screen, so pasting it
+// into a terminal or a chat is harmless.
 func (m *Model) copyLine() tea.Cmd {
 	if m.noExport {
 		return m.refuseExport()
@@ -55,12 +58,35 @@ func (m *Model) copyLine() tea.Cmd {
 	if e == nil {
 		return nil
 	}
-	line := safe(e.Description)
+	line := m.lineText(e)
 	if base64.StdEncoding.EncodedLen(len(line)) > clipboardMax {
-		return m.toast("the description is too long for a terminal clipboard: export the event with v and e", true)
+		return m.toast("the line is too long for a terminal clipboard: export the event with v and e", true)
 	}
 	return tea.Batch(tea.Raw(osc52([]byte(line), m.inTmux)),
-		m.toast("copied the description of event #"+numfmt.Thousands(e.ID)+" to the clipboard", false))
+		m.toast("copied the line of event #"+numfmt.Thousands(e.ID)+" to the clipboard", false))
+}
+
+// lineText is an event's timeline line, uncut, columns two spaces apart.
+func (m *Model) lineText(e *activity.Event) string {
+	ts := "(no valid time)"
+	if !e.Time.IsZero() {
+		ts = e.Time.In(m.loc).Format("2006-01-02 15:04:05 MST")
+	}
+	user := safe(e.Login)
+	switch {
+	case e.User.Kind.Pseudo():
+		user += m.th.MarkPseudo
+	case e.User.Kind == activity.UserGone:
+		user += m.th.MarkGone
+	}
+	parts := []string{ts, user, safe(e.Description)}
+	if ip := e.IPText(); ip != "" {
+		parts = append(parts, ip)
+	}
+	if e.Country != "" {
+		parts = append(parts, safe(e.Country))
+	}
+	return strings.Join(parts, "  ")
 }
 
 // size writes a byte count as B, KB or MB.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -336,6 +337,17 @@ func TestExportProgressAndCancel(t *testing.T) {
 			t.Fatalf("progress lacks %q:\n%s", want, v)
 		}
 	}
+	// q asks first; another key keeps writing.
+	if _, cmd := r.m.Update(keyMsg("q")); cmd != nil {
+		t.Fatal("q quit in the middle of an export without asking")
+	}
+	if v := plainView(r.m); !strings.Contains(v, "Quit and drop this export? q or y: quit") {
+		t.Fatalf("q while writing does not ask:\n%s", v)
+	}
+	r.press("x")
+	if r.m.exp == nil || r.m.exp.quitAsked || strings.Contains(plainView(r.m), "Quit and drop") {
+		t.Fatal("another key does not keep writing")
+	}
 	r.press("esc")
 	select {
 	case msg := <-done:
@@ -344,6 +356,37 @@ func TestExportProgressAndCancel(t *testing.T) {
 		t.Fatal("esc did not stop the export")
 	}
 	r.wantStatus("export cancelled: no file written")
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("left behind: %v", entries)
+	}
+}
+
+// q, then y, while an export is written quits and leaves no file.
+func TestQuitDuringExport(t *testing.T) {
+	table := demo.FromRows(liveRows(1, 300, clock), nil)
+	slow := &slowSource{Source: table, sent: make(chan struct{})}
+	dir := t.TempDir()
+	r := newRig(t, table, Options{Source: slow, Dir: dir})
+	r.run(r.m.Init())
+	r.press("e")
+	_, cmd := r.m.Update(keyMsg("enter"))
+	var write tea.Cmd
+	for _, c := range cmd().(tea.BatchMsg) {
+		if c != nil {
+			write = c
+			break
+		}
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- write() }()
+	<-slow.sent
+	r.m.Update(keyMsg("q"))
+	_, cmd = r.m.Update(keyMsg("y"))
+	if cmd == nil || fmt.Sprintf("%T", cmd()) != "tea.QuitMsg" {
+		t.Fatal("y after q does not quit")
+	}
+	<-done
+	r.m.Close()
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Fatalf("left behind: %v", entries)
 	}
@@ -399,8 +442,20 @@ func TestCopy(t *testing.T) {
 
 	raw = r.clipboardWrites("Y")
 	data, _ = base64.StdEncoding.DecodeString(strings.TrimSuffix(strings.TrimPrefix(raw[0], "\x1b]52;c;"), "\a"))
-	if string(data) != safe(r.m.current().Description) || bytes.Contains(data, []byte{0x1b}) {
-		t.Fatalf("Y copied %q", data)
+	// The whole line as the timeline reads it, with the time's zone.
+	e := r.m.current()
+	want := e.Time.Format("2006-01-02 15:04:05") + " UTC  " + safe(e.Login) + "  " + safe(e.Description)
+	if ip := e.IPText(); ip != "" {
+		want += "  " + ip
+	}
+	if e.Country != "" {
+		want += "  " + e.Country
+	}
+	if string(data) != want || bytes.Contains(data, []byte{0x1b}) {
+		t.Fatalf("Y copied %q, want %q", data, want)
+	}
+	if line := plainView(r.m); !strings.Contains(line, safe(e.Description)) || !strings.Contains(line, e.Time.Format("2006-01-02 15:04:05")) {
+		t.Fatalf("the copied line is not the screen's:\n%s", line)
 	}
 
 	// Inside tmux: plain and wrapped for passthrough, ESC doubled.

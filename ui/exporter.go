@@ -54,6 +54,9 @@ type exporter struct {
 	prog    *exportProgress
 	started time.Time
 	target  string
+	// quitAsked: q was pressed while writing; q or y again quits and
+	// drops the file, anything else keeps writing.
+	quitAsked bool
 }
 
 // exportProgress is shared with the goroutine writing the file.
@@ -192,8 +195,18 @@ func (m *Model) exportKey(msg tea.KeyPressMsg) tea.Cmd {
 	x, k := m.exp, m.keys
 	switch x.stage {
 	case exportWriting:
-		if key.Matches(msg, k.Back) {
+		switch {
+		case x.quitAsked && (key.Matches(msg, k.Quit) || msg.String() == "y"):
 			x.cancel()
+			m.cancel()
+			return tea.Quit
+		case x.quitAsked:
+			x.quitAsked = false
+		case key.Matches(msg, k.Back):
+			x.cancel()
+		case key.Matches(msg, k.Quit):
+			// A long export is easy to lose by habit: ask first.
+			x.quitAsked = true
 		}
 		return nil
 	case exportConfirm:
@@ -449,7 +462,11 @@ func (m *Model) exportBox(w int) string {
 		b.WriteString("\n")
 		b.WriteString(th.DlgValue.Render(fit(m.progressText(), inner, th.Ellipsis)))
 		b.WriteString("\n\n")
-		b.WriteString(th.DlgLabel.Render("esc: cancel (no file is left behind)"))
+		if x.quitAsked {
+			b.WriteString(th.DlgWarn.Render(fit("Quit and drop this export? q or y: quit · any other key: keep writing", inner, th.Ellipsis)))
+		} else {
+			b.WriteString(th.DlgLabel.Render("esc: cancel (no file is left behind) · q: quit"))
+		}
 		return th.HelpBox.Render(b.String())
 	}
 	b.WriteString(th.HelpTitle.Render("Export"))

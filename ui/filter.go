@@ -17,6 +17,11 @@ func (m *Model) setQuery(q *query.Query) tea.Cmd {
 	if q == nil {
 		q = &query.Query{}
 	}
+	var said tea.Cmd
+	if q.Empty() && !m.query.Empty() {
+		// Clearing is one key away (esc); say how to get it back.
+		said = m.toast("query cleared · / ↑ restores", false)
+	}
 	m.query = q
 	m.filter = query.Compile(q, m.now(), m.loc)
 	if s := q.String(); s != "" && (len(m.history) == 0 || m.history[len(m.history)-1] != s) {
@@ -25,9 +30,9 @@ func (m *Model) setQuery(q *query.Query) tea.Cmd {
 	atNewest := m.tl.atNewest && (len(m.tl.events) == 0 || m.tl.cursor == len(m.tl.events)-1)
 	e := m.current()
 	if e == nil || atNewest {
-		return tea.Batch(m.loadJump(loadNewest), m.maybeCount())
+		return tea.Batch(m.loadJump(loadNewest), m.maybeCount(), said)
 	}
-	return tea.Batch(m.loadAround(e.ID, false), m.maybeCount())
+	return tea.Batch(m.loadAround(e.ID, false), m.maybeCount(), said)
 }
 
 // counts holds a counting scan: the matches of one query by login and by

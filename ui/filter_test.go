@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"matomo-audit/data/activity"
 	"matomo-audit/data/demo"
 	"matomo-audit/data/sourcetest"
 	"matomo-audit/internal/numfmt"
@@ -274,5 +276,58 @@ func TestNoRawEscapeInPickers(t *testing.T) {
 		if out := sgr.ReplaceAllString(view(m), ""); strings.ContainsRune(out, 0x1b) {
 			t.Fatalf("raw escape in the %s picker", k)
 		}
+	}
+}
+
+// A -q query is in the prompt's history from the start, so clearing it by
+// accident (esc) is undone with / and ↑, as the status bar says.
+func TestQueryNeverLost(t *testing.T) {
+	q := compile(t, `user:"evil\x1b[31m" cat:security`)
+	r := newRig(t, demoSource(), Options{Query: q})
+	r.run(r.m.Init())
+	r.press("esc")
+	if !r.m.query.Empty() {
+		t.Fatal("esc did not clear the query")
+	}
+	r.wantStatus("query cleared · / ↑ restores")
+	r.press("/", "up", "enter")
+	if m := r.m; m.query.String() != q.String() {
+		t.Fatalf("/ ↑ gave %q, want %q", m.query.String(), q.String())
+	}
+}
+
+// A login full of control characters: u writes it with the escapes the
+// screen shows, and applying that query again unchanged from the prompt,
+// or typing what the screen shows, gives the very same events.
+func TestHostileLoginRoundTrip(t *testing.T) {
+	logins := []string{"evil\x1b[31m\a\r\nx", "\u202eadmin", "tab\tand\x7fdel", "Evil\x1b[31m\a\r\nX", "plain"}
+	var rows []activity.Row
+	for i := 0; i < 30; i++ {
+		rows = append(rows, liveRow(uint64(i+1), "ActivityLog/UserSignInFailed", logins[i%len(logins)], clock.Add(-time.Duration(30-i)*time.Minute)))
+	}
+	r := newRig(t, demo.FromRows(rows, nil), Options{})
+	r.run(r.m.Init())
+	r.press("k") // onto the first hostile login, id 29 (30 is "plain")
+	login := r.m.current().Login
+	r.press("u")
+	want := r.window()
+	if len(want) != 12 { // both spellings of the first login
+		t.Fatalf("u on %q shows %d events (%v) under %q", login, len(want), want, r.m.query.String())
+	}
+	typed := r.m.query.String()
+	if strings.ContainsAny(typed, "\x1b\a\r\n\x7f") || !strings.Contains(typed, `\x1b[31m\a`) && !strings.Contains(typed, `\x07`) {
+		t.Fatalf("u wrote %q", typed)
+	}
+	r.press("/", "enter")
+	if got := r.window(); !slices.Equal(got, want) || r.m.query.String() != typed {
+		t.Fatalf("/ enter changed the result: %q %v, was %v", r.m.query.String(), got, want)
+	}
+	// What the screen shows for that login, typed by hand inside quotes.
+	shown := safe(login)
+	r.press("ctrl+l", "/")
+	typeText(t, r.m, `user:"`+shown+`"`)
+	r.press("enter")
+	if got := r.window(); !slices.Equal(got, want) {
+		t.Fatalf("typing user:%q shows %v, want %v", shown, got, want)
 	}
 }

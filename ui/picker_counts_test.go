@@ -4,6 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"matomo-audit/data/activity"
 	"matomo-audit/data/dbtest"
@@ -30,6 +33,8 @@ func walkPickers(t *testing.T, src source.Source, base string) {
 		return n
 	}
 	m := newModel(t, src, theme.NoColor(), 160, 48)
+	// Toasts and other timers are beside the point here: none fires.
+	m.after = func(time.Duration, tea.Msg) tea.Cmd { return nil }
 	baseQ := compile(t, base)
 	for _, kind := range []string{"U", "t"} {
 		drain(t, m, m.setQuery(baseQ))

@@ -28,9 +28,9 @@ type users struct {
 	table string // quoted
 
 	mu      sync.Mutex
-	checked bool   // the table was looked at (successfully, or for good)
-	problem string // why marks are off; "" when they are on
-	invites bool   // invite_token can be read (Matomo 5 and a grant on it)
+	checked bool                         // the table was looked at (successfully, or for good)
+	problem string                       // why marks are off; "" when they are on
+	invites bool                         // invite_token can be read (Matomo 5 and a grant on it)
 	cache   map[string]activity.UserInfo // by FoldLogin; Account = stored login
 }
 
