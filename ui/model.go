@@ -84,18 +84,18 @@ type Model struct {
 
 	showHelp   bool
 	helpScroll int // first help line shown, when help is taller than the screen
-	prompt   *prompt
-	picker   *picker
-	sel      selection
-	exp      *exporter
-	noExport bool
-	inTmux   bool
-	dir      string
-	writers  sync.WaitGroup     // export goroutines, waited for by Close
-	history  []string           // queries applied this session, oldest first
-	counts   map[string]*counts // counting scans, by query
-	status   status
-	lo, hi   uint64 // id range of the table, for the position shown
+	prompt     *prompt
+	picker     *picker
+	sel        selection
+	exp        *exporter
+	noExport   bool
+	inTmux     bool
+	dir        string
+	writers    sync.WaitGroup     // export goroutines, waited for by Close
+	history    []string           // queries applied this session, oldest first
+	counts     map[string]*counts // counting scans, by query
+	status     status
+	lo, hi     uint64 // id range of the table, for the position shown
 	// userProblem is why events carry no user marks ("" when they do).
 	userProblem string
 
