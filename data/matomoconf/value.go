@@ -22,8 +22,10 @@ func (e unsetVarError) Error() string {
 // phpValue decodes one raw value (as ini.v1 hands it over: the text after
 // "=", trimmed, quotes kept) the way PHP's parse_ini_string in its normal
 // mode does, because that is what Matomo reads its config with:
-//   - "double quoted": \" \\ \$ are escapes (Matomo's writer produces the
-//     first two), any other backslash stays; ${NAME} is expanded;
+//   - "double quoted": \" \\ \$ are escapes, any other backslash stays
+//     (so the \' of Matomo 4.7-4.12's addslashes reads as \'), a \" that
+//     ends the line is a backslash and the closing quote; ${NAME} is
+//     expanded;
 //   - 'single quoted': taken literally;
 //   - unquoted: ends at ";" (an inline comment; "#" is not one since PHP 7),
 //     ${NAME} is expanded, and the bare words true/on/yes and
@@ -92,6 +94,13 @@ func doubleQuoted(s string, b *strings.Builder) (int, error) {
 		switch c := s[i]; {
 		case c == '"':
 			return i + 1, nil
+		case c == '\\' && i+2 == len(s) && s[i+1] == '"':
+			// PHP's special case for Windows paths (key="C:\dir\"): a \" that
+			// ends the line is a backslash and the closing quote. Matomo
+			// writes a password ending in "\" just so. (PHP would not apply it
+			// with blanks after the quote; ini.v1 has trimmed those away.)
+			b.WriteByte('\\')
+			return i + 2, nil
 		case c == '\\' && i+1 < len(s) && strings.IndexByte(`"\$`, s[i+1]) >= 0:
 			b.WriteByte(s[i+1])
 			i++

@@ -20,6 +20,9 @@ func TestPHPValue(t *testing.T) {
 		{`" padded "`, ` padded `},
 		{`"C:\dir\new"`, `C:\dir\new`}, // unknown escapes stay, as written by older Matomo
 		{`"ends in \\"`, `ends in \`},
+		{`"C:\dir\"`, `C:\dir\`}, // PHP's Windows-path rule: \" at the line end closes
+		{`"a\"b\"`, `a"b\`},
+		{`"\"`, `\`},
 		{`"\$HOME \${X}"`, `$HOME ${X}`},
 		{`"a$b"`, `a$b`},
 		{`'single \" $x ${DB_HOST}'`, `single \" $x ${DB_HOST}`},
@@ -69,7 +72,7 @@ func TestPHPValueRoundTripsMatomoWriter(t *testing.T) {
 
 func TestPHPValueErrors(t *testing.T) {
 	stubEnv(t, nil)
-	for _, raw := range []string{`"hunter2`, `'hunter2`, `"hunter2\"`} {
+	for _, raw := range []string{`"hunter2`, `'hunter2`, `"hunter2\" ; not the line end`} {
 		_, err := phpValue(raw)
 		if !errors.Is(err, errUnterminated) {
 			t.Errorf("phpValue(%s) error = %v, want unterminated", raw, err)
