@@ -121,6 +121,9 @@ func TestEntityTable(t *testing.T) {
 	if n := len(html401Entities); n != 252 {
 		t.Errorf("%d names, HTML 4.01 has 252", n)
 	}
+	if n := len(html401Names); n != len(html401Entities) {
+		t.Errorf("%d names for %d code points: not one to one", len(html401Entities), n)
+	}
 	if _, ok := html401Entities["apos"]; ok {
 		t.Error("apos is not an HTML 4.01 entity")
 	}

@@ -111,7 +111,9 @@ currencies[BTC] = Bitcoin
 // %(name)s syntax.
 const testPassword = `p;a#s=s"w\rd x %(host)s 'q' $1`
 
-// matomoQuote encodes a string value the way Matomo's IniWriter does.
+// matomoQuote quotes a string as a hand-written config would: every
+// character PHP's scanner treats specially escaped, no entities. Matomo's
+// own writing is matomoEncode/matomoWrites.
 func matomoQuote(s string) string {
 	s = strings.ReplaceAll(s, `\`, `\\`)
 	s = strings.ReplaceAll(s, `"`, `\"`)

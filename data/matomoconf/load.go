@@ -155,7 +155,8 @@ func unclosedSectionLine(data []byte) int {
 }
 
 // value returns key of section from the highest layer that sets it, even to
-// "", decoded with PHP's rules.
+// "", read as Matomo reads it: PHP's INI rules, then Matomo's entity
+// decoding, in every layer alike.
 func (ls layers) value(section, key string) (v string, found bool, err error) {
 	for _, l := range ls {
 		sec, err := l.ini.GetSection(section)
@@ -172,7 +173,7 @@ func (ls layers) value(section, key string) (v string, found bool, err error) {
 			return "", true, &ConfigError{Path: l.path, Err: err,
 				Msg: fmt.Sprintf("%s: [%s] %s: %v", l.path, section, key, err)}
 		}
-		return v, true, nil
+		return matomoDecode(v), true, nil
 	}
 	return "", false, nil
 }

@@ -1,0 +1,29 @@
+; <?php exit; ?> DO NOT REMOVE THIS LINE
+; file automatically generated or modified by Matomo; you can manually override the default values in global.ini.php by redefining them in this file.
+[database]
+host = ""
+username = "root"
+password = "3306"
+dbname = "db-with-dash"
+tables_prefix = "piwik_"
+port = "/srv/a&quot;b'c;d#e/mysql.sock"
+adapter = "PDO\MYSQL"
+type = "InnoDB"
+schema = "Mariadb"
+charset = "utf8mb4"
+collation = "utf8mb4_general_ci"
+enable_ssl = 0
+ssl_no_verify = 1
+
+[database_reader]
+host = "127.0.0.1"
+username = "matomo"
+password = "1e3"
+dbname = "a&amp;b"
+port = "/tmp/back\slash/mysql.sock"
+
+[General]
+salt = "f1e2d3c4b5a6978812345678abcdefab"
+trusted_hosts[] = "stats.example.org"
+trusted_hosts[] = "stats.example.org:8443"
+

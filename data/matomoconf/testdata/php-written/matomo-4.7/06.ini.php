@@ -1,0 +1,29 @@
+; <?php exit; ?> DO NOT REMOVE THIS LINE
+; file automatically generated or modified by Matomo; you can manually override the default values in global.ini.php by redefining them in this file.
+[database]
+host = "127.0.0.1"
+username = "matomo"
+password = "\\"
+dbname = "a&amp;b"
+tables_prefix = "a&#36;b_"
+port = 3307
+adapter = "PDO\\MYSQL"
+type = "InnoDB"
+schema = "Mariadb"
+charset = "utf8mb4"
+collation = "utf8mb4_general_ci"
+enable_ssl = 0
+ssl_no_verify = 1
+
+[database_reader]
+host = "localhost"
+username = "m&auml;tomo"
+password = "semi;colon #hash = equals [brackets] ~!@%^*()_+{}|:?&lt;&gt;"
+dbname = "matomo_&eacute;"
+port = "/tmp/my sock &amp; &eacute;/mysqld.sock"
+
+[General]
+salt = "f1e2d3c4b5a6978812345678abcdefab"
+trusted_hosts[] = "stats.example.org"
+trusted_hosts[] = "stats.example.org:8443"
+
