@@ -2,10 +2,12 @@
 // Writes config files the way Matomo saves config.ini.php, for values that
 // are hard to get through an INI file, and what Matomo reads back from each.
 //
-//   php testdata/gen_matomo_configs.php testdata/php-written
+//   php testdata/gen_matomo_configs.php testdata
 //
-// makes OUT/<writer>/NN.ini.php and OUT/<writer>/expected.json. The Go tests
-// read only those files, so they need no PHP.
+// makes testdata/php-written/<writer>/NN.ini.php and .../expected.json, and
+// testdata/global.expected.json: what Matomo reads from every single-valued
+// key of Matomo's own testdata/global.ini.php. The Go tests read only those
+// files, so they need no PHP.
 //
 // Saving (Matomo's IniFileChain::encodeValues, then component-ini's
 // IniWriter): every string goes through htmlentities(ENT_COMPAT, UTF-8),
@@ -24,7 +26,7 @@
 // decodeValues twice on each file.
 
 if ($argc !== 2) {
-    fwrite(STDERR, "usage: php gen_matomo_configs.php OUTDIR\n");
+    fwrite(STDERR, "usage: php gen_matomo_configs.php TESTDATA\n");
     exit(2);
 }
 
@@ -208,8 +210,10 @@ function described($v): array
     return ['type' => gettype($v), 'value' => is_array($v) ? null : (string) $v];
 }
 
+$flags = JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR;
+
 foreach (['matomo-4.13', 'matomo-4.7'] as $writer) {
-    $dir = $argv[1] . '/' . $writer;
+    $dir = $argv[1] . '/php-written/' . $writer;
     if (!is_dir($dir) && !mkdir($dir, 0777, true)) {
         exit(1);
     }
@@ -228,7 +232,18 @@ foreach (['matomo-4.13', 'matomo-4.7'] as $writer) {
             }
         }
     }
-    $json = json_encode(['php' => PHP_VERSION, 'writer' => $writer, 'files' => $expected],
-        JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR);
+    $json = json_encode(['php' => PHP_VERSION, 'writer' => $writer, 'files' => $expected], $flags);
     file_put_contents("$dir/expected.json", $json . "\n");
 }
+
+// Arrays (key[] = ...) are left out: the Go reader only reads single values.
+$global = [];
+foreach (readIni(file_get_contents($argv[1] . '/global.ini.php')) as $section => $keys) {
+    foreach ($keys as $key => $v) {
+        if (!is_array($v)) {
+            $global[$section][$key] = described($v);
+        }
+    }
+}
+$json = json_encode(['php' => PHP_VERSION, 'file' => 'global.ini.php', 'sections' => $global], $flags);
+file_put_contents($argv[1] . '/global.expected.json', $json . "\n");
