@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 )
 
+//go:generate php testdata/gen_entity_pairs.php testdata/entity_decode_php.json
+
 // TestEntityDecodeMatchesPHP replays what PHP's html_entity_decode made of
 // each input of testdata/entity_decode_php.json (see gen_entity_pairs.php).
 func TestEntityDecodeMatchesPHP(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"testing"
 )
 
+//go:generate php testdata/gen_matomo_configs.php testdata
+
 // phpExpected is testdata/php-written/<writer>/expected.json: for each file
 // gen_matomo_configs.php wrote, what Matomo reads from its [database] and
 // [database_reader] sections.
