@@ -28,7 +28,7 @@ func matomoDecode(s string) string {
 // never looked at again, and text that fails to be an entity is copied as is
 // with scanning resumed where the attempt stopped, so "&&lt;" is "&<". Each
 // byte is looked at a bounded number of times, and the result is never
-// longer than s (the shortest entities are 4 bytes and decode to at most 3).
+// longer than s: no entity is shorter than the UTF-8 it stands for.
 func htmlEntityDecode(s string) string {
 	i := strings.IndexByte(s, '&')
 	if i < 0 {
