@@ -1,6 +1,7 @@
-// Package export writes events as JSON: the stable shape documented in the
-// README, as a JSON array or as NDJSON, streamed with constant memory, and
-// files written atomically with owner-only permissions.
+// Package export writes events as JSON (the stable shape documented in the
+// README, as a JSON array or as NDJSON), as CSV or as text lines, streamed
+// with constant memory, and files written atomically with owner-only
+// permissions.
 package export
 
 import (
@@ -9,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,22 +26,41 @@ type Format uint8
 const (
 	JSON   Format = iota // one JSON array, one event per line
 	NDJSON               // one JSON object per line
+	CSV                  // RFC 4180: a header row, then one row per event
+	Text                 // one AppendText line per event
 )
 
-// ParseFormat reads "json" or "ndjson".
-func ParseFormat(s string) (Format, error) {
-	switch strings.ToLower(s) {
-	case "json":
-		return JSON, nil
-	case "ndjson", "jsonl":
-		return NDJSON, nil
+var formatNames = map[string]Format{"json": JSON, "ndjson": NDJSON, "jsonl": NDJSON, "csv": CSV, "text": Text}
+
+// ParseFormat reads a format name, accepting only the allowed formats
+// (all of them when none are given).
+func ParseFormat(s string, allowed ...Format) (Format, error) {
+	f, ok := formatNames[strings.ToLower(s)]
+	if ok && (len(allowed) == 0 || slices.Contains(allowed, f)) {
+		return f, nil
 	}
-	return 0, fmt.Errorf("unknown format %q: expected json or ndjson", s)
+	if len(allowed) == 0 {
+		allowed = []Format{JSON, NDJSON, CSV, Text}
+	}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = a.String()
+	}
+	list := names[0]
+	if n := len(names); n > 1 {
+		list = strings.Join(names[:n-1], ", ") + " or " + names[n-1]
+	}
+	return 0, fmt.Errorf("unknown format %q: expected %s", s, list)
 }
 
 func (f Format) String() string {
-	if f == NDJSON {
+	switch f {
+	case NDJSON:
 		return "ndjson"
+	case CSV:
+		return "csv"
+	case Text:
+		return "text"
 	}
 	return "json"
 }
@@ -186,35 +207,49 @@ func Pretty(e *activity.Event) []byte {
 }
 
 // Writer streams events in a format. Close must be called to finish a JSON
-// array; an array with no events is "[]", still a valid document.
+// array; an array with no events is "[]", still a valid document, and a
+// CSV export with no events is its header row.
 type Writer struct {
 	w      *bufio.Writer
 	format Format
 	n      int
 	buf    []byte
+	csv    *csvWriter
+	// Loc is the zone Text shows times in; UTC when nil. The other formats
+	// always write UTC.
+	Loc *time.Location
 }
 
 // NewWriter starts a stream.
 func NewWriter(w io.Writer, f Format) *Writer {
-	return &Writer{w: bufio.NewWriterSize(w, 256<<10), format: f, buf: make([]byte, 0, 4096)}
+	out := &Writer{w: bufio.NewWriterSize(w, 256<<10), format: f, buf: make([]byte, 0, 4096)}
+	if f == CSV {
+		out.csv = newCSVWriter(out.w)
+	}
+	return out
 }
 
 // Write adds one event.
 func (w *Writer) Write(e *activity.Event) error {
+	w.n++
+	if w.format == CSV {
+		return w.csv.write(e)
+	}
 	b := w.buf[:0]
-	if w.format == JSON {
-		if w.n == 0 {
+	switch w.format {
+	case JSON:
+		if w.n == 1 {
 			b = append(b, "[\n"...)
 		} else {
 			b = append(b, ",\n"...)
 		}
-	}
-	b = AppendEvent(b, e)
-	if w.format == NDJSON {
-		b = append(b, '\n')
+		b = AppendEvent(b, e)
+	case NDJSON:
+		b = append(AppendEvent(b, e), '\n')
+	case Text:
+		b = append(AppendText(b, e, w.Loc), '\n')
 	}
 	w.buf = b
-	w.n++
 	_, err := w.w.Write(b)
 	return err
 }
@@ -229,12 +264,17 @@ func (w *Writer) Flush() error { return w.w.Flush() }
 // Close finishes the document and flushes; it does not close the
 // underlying writer.
 func (w *Writer) Close() error {
-	if w.format == JSON {
+	switch w.format {
+	case JSON:
 		if w.n == 0 {
 			if _, err := w.w.WriteString("[]\n"); err != nil {
 				return err
 			}
 		} else if _, err := w.w.WriteString("\n]\n"); err != nil {
+			return err
+		}
+	case CSV:
+		if err := w.csv.close(); err != nil {
 			return err
 		}
 	}
