@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"matomo-audit/data/export"
+	"matomo-audit/internal/numfmt"
 )
 
 type exportFlags struct {
@@ -19,6 +20,7 @@ type exportFlags struct {
 }
 
 const exportExamples = `  matomo-audit export --demo --format ndjson | head -3
+  matomo-audit export --demo --format csv -q cat:security -o security.csv
   matomo-audit export --matomo /var/www/matomo -q 'since:2026-11-20 until:2026-11-21' -o incident.json
   matomo-audit export -q 'cat:security' --from-id 150000 --format ndjson -o security.ndjson
   matomo-audit export -q 'user:alice' -o alice.json --force`
@@ -27,31 +29,36 @@ func newExportCmd(g *globals, stdout, stderr io.Writer) *cobra.Command {
 	f := &exportFlags{}
 	cmd := &cobra.Command{
 		Use:   "export",
-		Short: "Write matching events as JSON or NDJSON, oldest first",
+		Short: "Write matching events as JSON, NDJSON or CSV, oldest first",
 		Long: `Streams every event matching --query (and --from-id/--to-id) in id order,
-as one JSON array (--format json) or one object per line (--format ndjson),
-to standard output or to --output FILE. Memory use stays flat whatever the
-table size. A file is written to a temporary name beside it and renamed when
-complete, with mode 0600; an existing file is never replaced without --force,
-and an interrupted export leaves no file behind.`,
+as one JSON array (--format json), one object per line (--format ndjson) or
+RFC 4180 CSV with a header row (--format csv), to standard output or to
+--output FILE. Memory use stays flat whatever the table size. A file is
+written to a temporary name beside it and renamed when complete, with mode
+0600; an existing file is never replaced without --force, and an
+interrupted export leaves no file behind.
+
+CSV is for people and spreadsheets: text is shown as the screen shows it
+(control characters as visible escapes such as \x1b, so one event is one
+line), and a cell starting with = + - or @ gets a leading ' so that no
+spreadsheet runs it as a formula. The JSON formats keep every value exactly.`,
 		Example: exportExamples,
-		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runExport(cmd.Context(), g, f, stdout, stderr)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "json", "json (one array) or ndjson (one event per line)")
+	fl.StringVarP(&f.format, "format", "f", "json", "json (one array), ndjson (one event per line) or csv")
 	fl.StringVarP(&f.output, "output", "o", "", "write to this file instead of standard output")
 	fl.BoolVar(&f.force, "force", false, "replace --output if it exists")
 	fl.Uint64Var(&f.fromID, "from-id", 0, "first event id to export")
 	fl.Uint64Var(&f.toID, "to-id", 0, "last event id to export")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]cobra.Completion{"json", "ndjson"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]cobra.Completion{"json", "ndjson", "csv"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
 func runExport(ctx context.Context, g *globals, f *exportFlags, stdout, stderr io.Writer) error {
-	format, err := export.ParseFormat(f.format)
+	format, err := export.ParseFormat(f.format, export.JSON, export.NDJSON, export.CSV)
 	if err != nil {
 		return usageError{err}
 	}
@@ -89,7 +96,16 @@ func runExport(ctx context.Context, g *globals, f *exportFlags, stdout, stderr i
 		if err := file.Commit(); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "wrote %d events to %s\n", w.Count(), file.Path())
+		fmt.Fprintf(stderr, "wrote %s to %s\n", count(w.Count(), "event"), file.Path())
 	}
 	return nil
+}
+
+// count writes "1 event", "12,345 events".
+func count(n int, noun string) string {
+	s := numfmt.Thousands(uint64(max(n, 0))) + " " + noun
+	if n != 1 {
+		s += "s"
+	}
+	return s
 }

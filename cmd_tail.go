@@ -46,7 +46,6 @@ growing pauses and everything committed meanwhile is printed on return.
 Ctrl-C or SIGTERM ends with exit code 0 after flushing; giving up after
 --max-retry failed attempts in a row ends with exit code 1.`,
 		Example: tailExamples,
-		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runTail(cmd.Context(), g, f, stdout, stderr)
 		},
@@ -83,7 +82,8 @@ func runTail(ctx context.Context, g *globals, f *tailFlags, stdout, stderr io.Wr
 	}
 	src, err := g.open(ctx, true)
 	if err != nil {
-		return err
+		// Stopping tail is its normal end, also before it got going.
+		return quietOnStop(ctx, err)
 	}
 	defer src.Close()
 	filt := g.filter()
@@ -105,7 +105,7 @@ func runTail(ctx context.Context, g *globals, f *tailFlags, stdout, stderr io.Wr
 
 	fl := follow.New(src, f.grace, nil)
 	if err := fl.Start(ctx); err != nil {
-		return err
+		return quietOnStop(ctx, err)
 	}
 	// The start: read up to the mark the follower starts from, telling it
 	// what was printed, so an id awaited by it is not printed twice.
@@ -114,7 +114,7 @@ func runTail(ctx context.Context, g *globals, f *tailFlags, stdout, stderr io.Wr
 	case !since.IsZero():
 		from, err := src.FindTime(ctx, since)
 		if err != nil {
-			return err
+			return quietOnStop(ctx, err)
 		}
 		if from != 0 && from <= hw {
 			err = src.Stream(ctx, filt, from, hw, func(e *activity.Event) error {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"time"
@@ -17,10 +16,8 @@ import (
 // runTUI opens the source first, so connection problems end with the usual
 // one-line error before the screen is taken over.
 func runTUI(ctx context.Context, g *globals) error {
-	th, ok := theme.ByName(g.theme, true)
-	if !ok {
-		return usageError{fmt.Errorf("unknown --theme %q: use %s", g.theme, strings.Join(theme.Names, ", "))}
-	}
+	// The root command checked the name (knownTheme).
+	th, _ := theme.ByName(g.theme, true)
 	src, err := g.open(ctx, true)
 	if err != nil {
 		return err
