@@ -15,6 +15,7 @@ import (
 
 type summaryFlags struct {
 	window      string
+	windowSet   bool // --window was given
 	format      string
 	burstMin    int
 	burstWithin time.Duration
@@ -23,6 +24,7 @@ type summaryFlags struct {
 
 const summaryExamples = `  matomo-audit summary --demo
   matomo-audit summary --matomo /var/www/matomo --window 7d
+  matomo-audit summary -q 'since:2026-11-01 until:2026-11-08'
   matomo-audit summary -q '-user:"Matomo System"' --window all --format json > summary.json
   matomo-audit summary --burst-min 10 --burst-within 5m`
 
@@ -31,12 +33,16 @@ func newSummaryCmd(g *globals, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "summary",
 		Short: "Report failed-login bursts, privilege changes and activity for a time window",
-		Long: `Summarises the events matching --query in a time window (--window 1h, 24h,
-7d, 30d or all; default 24h): privilege changes first (super-user access,
-admin/write access, auth tokens, 2FA disabled, users created or removed,
-password resets), failed-login bursts by IP address and by attempted login,
-plugins installed, activated or removed, the busiest users and categories,
-and a sparkline of activity across the window with its peak.
+		Long: `Summarises the events matching --query in a time window: privilege changes
+first (super-user access, admin/write access, auth tokens, 2FA disabled,
+users created or removed, password resets), failed-login bursts by IP
+address and by attempted login, plugins installed, activated or removed,
+the busiest users and categories, and a sparkline of activity across the
+window with its peak.
+
+The window is the query's own since:/until: when it has them; otherwise
+--window, a duration back from now as since: writes it (2h, 48h, 90d, 2w,
+1d12h) or all, 24h by default. Giving both is an error.
 
 Every count is what the timeline shows for the same query; with
 --format json each line carries that query. The window is found by
@@ -45,11 +51,12 @@ takes well under a second.`,
 		Example: summaryExamples,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.windowSet = cmd.Flags().Changed("window")
 			return runSummary(cmd.Context(), g, f, stdout, stderr)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.window, "window", "w", summary.DefaultWindow.Name, "how far back: 1h, 24h, 7d, 30d or all")
+	fl.StringVarP(&f.window, "window", "w", "", "how far back: a duration like 1h, 48h, 7d, 2w or 1d12h, or all (default 24h, unless --query has since: or until:)")
 	fl.StringVar(&f.format, "format", "text", "text or json")
 	fl.IntVar(&f.burstMin, "burst-min", 5, "failed logins that make a burst")
 	fl.DurationVar(&f.burstWithin, "burst-within", 10*time.Minute, "... when they fall within this time")
@@ -64,9 +71,20 @@ takes well under a second.`,
 }
 
 func runSummary(ctx context.Context, g *globals, f *summaryFlags, stdout, stderr io.Writer) error {
-	w, err := summary.ParseWindow(f.window)
-	if err != nil {
-		return usageError{fmt.Errorf("--window: %v", err)}
+	// Left unset, the query's since:/until: or the default set the window.
+	var w summary.Window
+	if f.windowSet {
+		var err error
+		if w, err = summary.ParseWindow(f.window); err != nil {
+			return usageError{fmt.Errorf("--window: %v", err)}
+		}
+		if bounds := summary.TimeTerms(g.q); len(bounds) > 0 {
+			terms := make([]string, len(bounds))
+			for i, t := range bounds {
+				terms[i] = t.String()
+			}
+			return usageError{fmt.Errorf("--window %s and %s in --query both set the window: use one", f.window, strings.Join(terms, " "))}
+		}
 	}
 	format := strings.ToLower(f.format)
 	if format != "text" && format != "json" {

@@ -180,7 +180,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"tail", "--demo", "--since", "soonish"}, `--since: "soonish"`},
 		{[]string{"tail", "--demo", "--poll", "0s"}, "--poll must be positive"},
 		{[]string{"--demo", "--poll", "-1s"}, "--poll must be positive"},
-		{[]string{"summary", "--demo", "--window", "2d"}, `--window: unknown window "2d"`},
+		{[]string{"summary", "--demo", "--window", "2x"}, `--window: unknown window "2x"`},
 		{[]string{"summary", "--demo", "--format", "xml"}, `unknown format "xml"`},
 		{[]string{"summary", "--demo", "--burst-min", "1"}, "--burst-min must be at least 2"},
 		{[]string{"--demo", "--burst-within", "0s"}, "--burst-within must be positive"},

@@ -113,20 +113,7 @@ func TestScenarioOnMariaDBAndDemo(t *testing.T) {
 		if n := len(progress); n == 0 || progress[n-2] != progress[n-1] {
 			t.Errorf("%s: progress %v does not end at the total", w.Name, progress)
 		}
-		// Every line's query shows exactly what the line counts.
-		for _, c := range append(got.Users, got.Categories...) {
-			if n := uint64(len(matching(t, my, c.Query))); n != c.Count {
-				t.Errorf("%s: %s counted %d, its query %q shows %d", w.Name, c.Name, c.Count, c.Query, n)
-			}
-		}
-		for _, b := range got.Bursts {
-			if n := len(matching(t, my, b.Query)); n != b.Count {
-				t.Errorf("%s: burst %s %s of %d, its query %q shows %d", w.Name, b.By, b.Key, b.Count, b.Query, n)
-			}
-		}
-		if n := uint64(len(matching(t, my, got.Query))); n != got.Total {
-			t.Errorf("%s: total %d, query %q shows %d", w.Name, got.Total, got.Query, n)
-		}
+		checkLines(t, my, &got)
 	}
 
 	day, _ := Run(ctx, my, Options{Now: now})

@@ -2,18 +2,23 @@
 // incident: who tried to get in, who gained rights, what changed, and when
 // activity spiked, for a filter and a time window.
 //
-// The window becomes an id range by bisection (ids rise with time), and the
-// range is read in bounded id chunks through Source.Stream, so every count
-// comes from the same query evaluator as the timeline and the export: a
-// summary line and the timeline it jumps to always agree, on MariaDB and on
-// the demo source alike.
+// The window is the filter's own since:/until: when it has them, else a
+// span back from now. It becomes an id range by bisection (ids rise with
+// time), and the range is read in bounded id chunks through Source.Stream,
+// so every count comes from the same query evaluator as the timeline and
+// the export; each line carries the query that shows exactly what it
+// counts, so a summary line and the timeline it jumps to always agree, on
+// MariaDB and on the demo source alike.
 package summary
 
 import (
 	"context"
 	"fmt"
+	"math"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,13 +28,15 @@ import (
 	"matomo-audit/internal/numfmt"
 )
 
-// Window is how far back a summary looks; Span 0 means the whole table.
+// Window is how far back from now a summary looks. Name is how it was
+// written ("24h", "48h", "all", or a query's since:/until: terms); Span 0
+// means it has no start, and a negative Span starts at or after now.
 type Window struct {
 	Name string
 	Span time.Duration
 }
 
-// Windows are the choices [ and ] step through, narrowest first.
+// Windows are the usual windows [ and ] step through, narrowest first.
 var Windows = []Window{
 	{"1h", time.Hour}, {"24h", 24 * time.Hour}, {"7d", 7 * 24 * time.Hour}, {"30d", 30 * 24 * time.Hour}, {"all", 0},
 }
@@ -37,26 +44,167 @@ var Windows = []Window{
 // DefaultWindow is the last 24 hours.
 var DefaultWindow = Windows[1]
 
-// ParseWindow reads a window name: 1h, 24h, 7d, 30d or all.
+// All is the whole table.
+var All = Windows[len(Windows)-1]
+
+// durationRE is what a window may be written as: one or more counts with a
+// unit, as since: takes them (2h, 90d, 1d12h).
+var durationRE = regexp.MustCompile(`^([0-9]+)([smhdw])`)
+
+// maxSpan keeps a window well within what a time.Duration counts: the
+// query language multiplies without checking, so a huge count would wrap.
+const maxSpan = 100 * 365 * 24 * time.Hour
+
+// ParseWindow reads a window: "all", or a duration the way the query
+// language writes one for since: (90s, 15m, 2h, 7d, 2w, sums like 1d12h);
+// the query language says what each unit means.
 func ParseWindow(s string) (Window, error) {
-	for _, w := range Windows {
-		if strings.EqualFold(s, w.Name) {
-			return w, nil
-		}
+	name := strings.ToLower(strings.TrimSpace(s))
+	if name == "all" {
+		return All, nil
 	}
-	return Window{}, fmt.Errorf("unknown window %q: expected 1h, 24h, 7d, 30d or all", s)
+	bad := fmt.Errorf("unknown window %q: expected a duration like 1h, 48h, 7d, 2w or 1d12h, or all", s)
+	// Only the units' sizes, to refuse a count that would overflow before
+	// the query language reads it.
+	units := map[string]float64{"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+	var secs float64
+	for rest := name; ; {
+		m := durationRE.FindStringSubmatch(rest)
+		if m == nil {
+			if rest == "" && name != "" {
+				break
+			}
+			return Window{}, bad
+		}
+		n, err := strconv.ParseFloat(m[1], 64)
+		if err != nil {
+			return Window{}, bad
+		}
+		secs += n * units[m[2]]
+		rest = rest[len(m[0]):]
+	}
+	if secs > maxSpan.Seconds() {
+		return Window{}, fmt.Errorf("window %q is longer than 100 years: use all", s)
+	}
+	ref := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	start, err := query.ParseTime(name, ref, time.UTC)
+	if err != nil {
+		return Window{}, bad
+	}
+	span := ref.Sub(start)
+	if span <= 0 {
+		return Window{}, fmt.Errorf("window %q is empty: give a duration longer than 0, or all", s)
+	}
+	return Window{Name: name, Span: span}, nil
 }
 
-// Step returns the next wider (dir > 0) or narrower (dir < 0) window,
-// staying at the ends.
+// wide orders windows by how far back they reach; having no start reaches
+// furthest.
+func (w Window) wide() time.Duration {
+	if w.Span == 0 {
+		return math.MaxInt64
+	}
+	return w.Span
+}
+
+// Step returns the usual window next wider (dir > 0) or narrower (dir < 0)
+// than w, which need not be one of them (from 48h, ] is 7d and [ is 24h);
+// at the ends it returns w.
 func (w Window) Step(dir int) Window {
-	i := slices.IndexFunc(Windows, func(o Window) bool { return o.Name == w.Name })
-	return Windows[max(0, min(len(Windows)-1, i+dir))]
+	if dir > 0 {
+		for _, u := range Windows {
+			if u.wide() > w.wide() {
+				return u
+			}
+		}
+		return w
+	}
+	for i := len(Windows) - 1; i >= 0; i-- {
+		if Windows[i].wide() < w.wide() {
+			return Windows[i]
+		}
+	}
+	return w
+}
+
+// TimeTerms are the query's positive since: and until: terms: when it has
+// any, they are the summary's window. (A negated one, -since:1h, is a
+// filter like any other.)
+func TimeTerms(q *query.Query) []query.Term {
+	if q == nil {
+		return nil
+	}
+	var out []query.Term
+	for _, t := range q.Terms {
+		if isTimeBound(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func isTimeBound(t query.Term) bool {
+	return !t.Negate && (t.Key == query.KeySince || t.Key == query.KeyUntil)
+}
+
+// termsString writes terms as a query.
+func termsString(ts []query.Term) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = t.String()
+	}
+	return strings.Join(parts, " ")
+}
+
+// WithoutTimeTerms is q without the terms TimeTerms lists, for a summary
+// over a chosen window instead of the query's own.
+func WithoutTimeTerms(q *query.Query) *query.Query {
+	if len(TimeTerms(q)) == 0 {
+		return q
+	}
+	var keep []query.Term
+	for _, t := range q.Terms {
+		if !isTimeBound(t) {
+			keep = append(keep, t)
+		}
+	}
+	out, err := query.Parse(termsString(keep))
+	if err != nil {
+		// Every term printed back from a parsed query parses.
+		return q
+	}
+	return out
+}
+
+// InForce is the window a summary of q over w uses: w when given, else
+// the query's since:/until: (Span now minus since:, 0 without one), else
+// DefaultWindow.
+func InForce(q *query.Query, w Window, now time.Time, loc *time.Location) Window {
+	if w.Name != "" {
+		return w
+	}
+	ts := TimeTerms(q)
+	if len(ts) == 0 {
+		return DefaultWindow
+	}
+	since, _ := query.Compile(q, now, loc).TimeBounds()
+	var span time.Duration
+	if !since.IsZero() {
+		// A start at or after now is narrower than every window, and
+		// never 0, which would read as no start.
+		if span = now.Sub(since); span <= 0 {
+			span = min(span, -1)
+		}
+	}
+	return Window{Name: termsString(ts), Span: span}
 }
 
 // Options say what to summarise.
 type Options struct {
-	Query  *query.Query // the user's filter; nil for everything
+	Query *query.Query // the user's filter; nil for everything
+	// Window is how far back to look. Left zero, the query's own
+	// since:/until: terms are the window, or DefaultWindow when it has
+	// none; giving a window for a query that has them is an error.
 	Window Window
 	Now    time.Time
 	Loc    *time.Location // for wall-clock times in Query; UTC when nil
@@ -112,13 +260,24 @@ type Item struct {
 
 // Report is a summary.
 type Report struct {
-	Query  string    `json:"query"` // the user's filter and the window, as one query
-	Window string    `json:"window"`
-	Since  time.Time `json:"since"` // start of the window (the oldest event for "all")
-	Until  time.Time `json:"until"`
-	FromID uint64    `json:"from_id"` // the id range read
-	ToID   uint64    `json:"to_id"`
-	Total  uint64    `json:"events"`
+	// Query is the user's filter as given (in canonical form, "" for
+	// none), time terms included.
+	Query string `json:"query"`
+	// Window is what set the window, as written: the --window value
+	// ("48h", "all"), "24h" by default, or the query's since:/until:
+	// terms; WindowSource says which: "option", "default" or "query".
+	Window       string `json:"window"`
+	WindowSource string `json:"window_source"`
+	// BaseQuery is the filter every line's query narrows: Query with its
+	// times made exact (since:/until: as UTC instants) and the window's
+	// start added as since: when the query did not set it. Total counts
+	// what it shows.
+	BaseQuery string    `json:"base_query"`
+	Since     time.Time `json:"since"`   // start of the window (the oldest event when it has none)
+	Until     time.Time `json:"until"`   // the report's now, or the query's until: when earlier
+	FromID    uint64    `json:"from_id"` // the id range read
+	ToID      uint64    `json:"to_id"`
+	Total     uint64    `json:"events"`
 	// Users and Categories are the top lists; UserCount and
 	// CategoryCount how many distinct ones there were. The security
 	// category counts what cat:security shows: every event of severity
@@ -148,14 +307,21 @@ type Report struct {
 	Complete    bool          `json:"complete"` // false when cancelled part-way
 }
 
+// Where a report's window came from (Report.WindowSource).
+const (
+	FromDefault = "default"
+	FromOption  = "option"
+	FromQuery   = "query"
+)
+
 const (
 	failedType = "ActivityLog/UserSignInFailed"
 	maxOthers  = 5
 	maxItems   = 50
 	chunkIDs   = 200_000
-	// disorder is how far before the window's start the id range begins:
-	// ids rise with time only roughly, and the since: term then applies
-	// the exact bound.
+	// disorder is how far beyond the window's ends the id range reaches:
+	// ids rise with time only roughly, and the since:/until: terms then
+	// apply the exact bounds.
 	disorder = 10 * time.Minute
 )
 
@@ -205,6 +371,41 @@ func lit(k query.Key, v string) string {
 	return query.Term{Key: k, Values: []string{query.EscapeLiteral(v)}}.String()
 }
 
+// pinTimes makes the query's times exact instants, so a line's query
+// shows the same events whenever it is applied: the positive since:/until:
+// terms give way to one since: and one until: at the window's bounds
+// (zero: none), negated ones keep their place with each value resolved.
+func pinTimes(q *query.Query, since, until time.Time, now time.Time, loc *time.Location) (string, error) {
+	instant := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+	var parts []string
+	if q != nil {
+		for _, t := range q.Terms {
+			switch {
+			case isTimeBound(t):
+				continue
+			case t.Key == query.KeySince || t.Key == query.KeyUntil:
+				pinned := query.Term{Key: t.Key, Negate: t.Negate}
+				for _, v := range t.Values {
+					at, err := query.ParseTime(v, now, loc)
+					if err != nil {
+						return "", err
+					}
+					pinned.Values = append(pinned.Values, instant(at))
+				}
+				t = pinned
+			}
+			parts = append(parts, t.String())
+		}
+	}
+	if !since.IsZero() {
+		parts = append(parts, "since:"+instant(since))
+	}
+	if !until.IsZero() {
+		parts = append(parts, "until:"+instant(until))
+	}
+	return strings.Join(parts, " "), nil
+}
+
 // Run computes the report. On cancellation it returns what it has so far
 // (Complete false) with ctx's error.
 func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
@@ -223,62 +424,76 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 	if o.Loc == nil {
 		o.Loc = time.UTC
 	}
-	if o.Window.Name == "" {
-		o.Window = DefaultWindow
-	}
 	now := o.Now.UTC().Truncate(time.Second)
-	r := Report{Window: o.Window.Name, Until: now, BurstMin: o.BurstMin, BurstWithin: numfmt.Duration(o.BurstWithin), Peak: -1}
+	r := Report{Query: o.Query.String(), Until: now, BurstMin: o.BurstMin, BurstWithin: numfmt.Duration(o.BurstWithin), Peak: -1}
+	bounds := TimeTerms(o.Query)
+	if o.Window.Name != "" && len(bounds) > 0 {
+		return r, fmt.Errorf("window %s and %s in the query both set the window: use one", o.Window.Name, termsString(bounds))
+	}
+
+	// The window: the query's own bounds, or a span back from now.
+	var since, until time.Time
+	switch {
+	case len(bounds) > 0:
+		since, until = query.Compile(o.Query, now, o.Loc).TimeBounds()
+		r.Window, r.WindowSource = termsString(bounds), FromQuery
+	case o.Window.Name == "":
+		o.Window, r.WindowSource = DefaultWindow, FromDefault
+	default:
+		r.WindowSource = FromOption
+	}
+	if r.WindowSource != FromQuery {
+		r.Window = o.Window.Name
+		if o.Window.Span != 0 {
+			since = now.Add(-o.Window.Span)
+		}
+	}
+	base, err := pinTimes(o.Query, since, until, now, o.Loc)
+	if err != nil {
+		return r, err
+	}
+	r.BaseQuery = base
+	if !until.IsZero() && until.Before(now) {
+		r.Until = until.UTC()
+	}
 
 	lo, hi, err := src.Bounds(ctx)
 	if err != nil {
 		return r, err
 	}
-	// The window and the filter's own since: terms become one since: term
-	// at the later of them: terms of one key are alternatives in the query
-	// language, so two would widen the window instead of narrowing it.
-	var since time.Time
-	var terms []string
-	if o.Query != nil {
-		for _, t := range o.Query.Terms {
-			if t.Key == query.KeySince && !t.Negate {
-				continue
-			}
-			terms = append(terms, t.String())
-		}
-	}
-	base := strings.Join(terms, " ")
-	userSince, _ := query.Compile(o.Query, now, o.Loc).TimeBounds()
-	if o.Window.Span > 0 {
-		since = now.Add(-o.Window.Span)
-	}
-	if userSince.After(since) {
-		since = userSince.UTC()
-	}
-	if !since.IsZero() {
-		base = withTerms(base, "since:"+since.Format(time.RFC3339Nano))
-		if hi > 0 {
-			from, err := src.FindTime(ctx, since.Add(-disorder))
-			if err != nil {
-				return r, err
-			}
-			if from == 0 {
-				lo = hi + 1 // every event is older
-			} else {
-				lo = from
-			}
-		}
-	} else if hi > 0 {
-		oldest, err := source.Oldest(ctx, src, nil, 1)
+	if !since.IsZero() && hi > 0 {
+		from, err := src.FindTime(ctx, since.Add(-disorder))
 		if err != nil {
 			return r, err
 		}
-		if len(oldest.Events) > 0 && !oldest.Events[0].Time.IsZero() {
-			since = oldest.Events[0].Time.Truncate(time.Minute)
+		if from == 0 {
+			lo = hi + 1 // every event is older
 		} else {
-			since = now
+			lo = from
 		}
 	}
-	r.Query, r.Since, r.FromID, r.ToID = base, since, lo, hi
+	if !until.IsZero() && hi > 0 && lo <= hi {
+		to, err := src.FindTime(ctx, until.Add(disorder))
+		if err != nil {
+			return r, err
+		}
+		if to != 0 {
+			hi = to - 1 // 0: every event is older, the range stays
+		}
+	}
+	if since.IsZero() {
+		since = now
+		if lo <= hi && hi > 0 {
+			oldest, err := source.Oldest(ctx, src, nil, 1)
+			if err != nil {
+				return r, err
+			}
+			if len(oldest.Events) > 0 && !oldest.Events[0].Time.IsZero() {
+				since = oldest.Events[0].Time.Truncate(time.Minute)
+			}
+		}
+	}
+	r.Since, r.FromID, r.ToID = since.UTC(), lo, hi
 	q, err := query.Parse(base)
 	if err != nil {
 		return r, err
@@ -287,9 +502,9 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 
 	// Bars of whole minutes, or whole hours once they are longer than a
 	// few, so the axis reads in round numbers; the last bar may end after
-	// now.
+	// the window.
 	unit := time.Minute
-	width := max(time.Minute, (now.Sub(since)+time.Duration(o.Buckets)-1)/time.Duration(o.Buckets))
+	width := max(time.Minute, (r.Until.Sub(r.Since)+time.Duration(o.Buckets)-1)/time.Duration(o.Buckets))
 	if width > 3*time.Hour {
 		unit = time.Hour
 	}
@@ -406,7 +621,7 @@ func (t *tally) item(e *activity.Event, term string) Item {
 		ip = e.IPText()
 	}
 	return Item{ID: e.ID, Time: e.Time, User: e.Login, Type: e.Type, Severity: e.Severity.String(),
-		Description: e.Description, IP: ip, Query: withTerms(t.r.Query, term)}
+		Description: e.Description, IP: ip, Query: withTerms(t.r.BaseQuery, term)}
 }
 
 func (t *tally) fail(runs map[string]*run, by, key, other string, e *activity.Event) {
@@ -456,7 +671,7 @@ func (t *tally) close(rn *run) {
 	if b.By == "login" {
 		k = query.KeyUser
 	}
-	b.Query = withTerms(t.r.Query, lit(query.KeyType, failedType), lit(k, b.Key), fmt.Sprintf("id:%d..%d", b.FromID, b.ToID))
+	b.Query = withTerms(t.r.BaseQuery, lit(query.KeyType, failedType), lit(k, b.Key), fmt.Sprintf("id:%d..%d", b.FromID, b.ToID))
 	t.r.Bursts = append(t.r.Bursts, b)
 }
 
@@ -497,9 +712,9 @@ func (t *tally) finish() {
 		}
 	}
 	slices.Reverse(r.Plugins)
-	r.Users, r.UserCount = top(t.users, t.o.Top, func(n string) string { return withTerms(r.Query, lit(query.KeyUser, n)) })
+	r.Users, r.UserCount = top(t.users, t.o.Top, func(n string) string { return withTerms(r.BaseQuery, lit(query.KeyUser, n)) })
 	r.Categories, r.CategoryCount = top(t.cats, t.o.Top, func(n string) string {
-		return withTerms(r.Query, query.Term{Key: query.KeyCategory, Values: []string{n}}.String())
+		return withTerms(r.BaseQuery, query.Term{Key: query.KeyCategory, Values: []string{n}}.String())
 	})
 	// Lists are empty, never absent, in the JSON.
 	if r.Bursts == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"matomo-audit/data/demo"
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
+	"matomo-audit/internal/termsafe"
 )
 
 var now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
@@ -43,7 +45,9 @@ func TestDemoIncident(t *testing.T) {
 	if err != nil || !r.Complete {
 		t.Fatal(err)
 	}
-	t.Logf("%+v", r.Bursts)
+	if r.Window != "24h" || r.WindowSource != FromDefault || r.Query != "" || !r.Since.Equal(now.Add(-24*time.Hour)) {
+		t.Fatalf("window %q from %s, query %q, since %v", r.Window, r.WindowSource, r.Query, r.Since)
+	}
 	if len(r.Bursts) == 0 || r.Bursts[0].By != "ip" || r.Bursts[0].Key != demo.IncidentIP || r.Bursts[0].Count != 30 {
 		t.Fatalf("bursts %+v", r.Bursts)
 	}
@@ -56,9 +60,6 @@ func TestDemoIncident(t *testing.T) {
 		!strings.HasPrefix(r.Privileges[1].Description, "removed super user access") {
 		t.Fatalf("privileges %+v", r.Privileges)
 	}
-	if r.Total != uint64(len(matching(t, src, r.Query))) {
-		t.Fatalf("total %d, timeline %d", r.Total, len(matching(t, src, r.Query)))
-	}
 	var sum uint64
 	for _, c := range r.Buckets {
 		sum += c
@@ -66,11 +67,55 @@ func TestDemoIncident(t *testing.T) {
 	if sum != r.Total || r.Peak < 0 {
 		t.Fatalf("buckets %v sum %d, total %d", r.Buckets, sum, r.Total)
 	}
+	checkLines(t, src, &r)
+}
+
+// checkLines applies every line's query as the timeline would and
+// compares what it shows with what the line counts.
+func checkLines(t *testing.T, src source.Source, r *Report) {
+	t.Helper()
+	what := fmt.Sprintf("%q over %s", r.Query, r.Window)
+	if n := uint64(len(matching(t, src, r.BaseQuery))); n != r.Total {
+		t.Errorf("%s: total %d, base query %q shows %d", what, r.Total, r.BaseQuery, n)
+	}
 	for _, c := range append(r.Users, r.Categories...) {
 		if n := uint64(len(matching(t, src, c.Query))); n != c.Count {
-			t.Errorf("%s: %d counted, %d in the timeline (%s)", c.Name, c.Count, n, c.Query)
+			t.Errorf("%s: %q counted %d, its query %q shows %d", what, c.Name, c.Count, c.Query, n)
 		}
 	}
+	for _, b := range r.Bursts {
+		got := matching(t, src, b.Query)
+		if len(got) != b.Count || got[0].ID != b.FromID || got[len(got)-1].ID != b.ToID {
+			t.Errorf("%s: burst %s %q of %d, its query %q shows %d", what, b.By, b.Key, b.Count, b.Query, len(got))
+		}
+	}
+	for _, it := range append(r.Privileges, r.Plugins...) {
+		if !slices.ContainsFunc(matching(t, src, it.Query), func(e activity.Event) bool { return e.ID == it.ID }) {
+			t.Errorf("%s: event %d not shown by its line's query %q", what, it.ID, it.Query)
+		}
+	}
+	for _, q := range lineQueries(r) {
+		// Canonical (printed back as read) and free of anything a
+		// terminal would act on.
+		parsed, err := query.Parse(q)
+		if err != nil || parsed.String() != q || termsafe.Clean(q) != q {
+			t.Errorf("%s: line query %q does not read back (%v)", what, q, err)
+		}
+	}
+}
+
+func lineQueries(r *Report) []string {
+	var out []string
+	for _, c := range append(r.Users, r.Categories...) {
+		out = append(out, c.Query)
+	}
+	for _, b := range r.Bursts {
+		out = append(out, b.Query)
+	}
+	for _, it := range append(r.Privileges, r.Plugins...) {
+		out = append(out, it.Query)
+	}
+	return out
 }
 
 // TestBurstEdges: five failures within exactly the window are a burst,
@@ -121,20 +166,35 @@ func TestBurstEdges(t *testing.T) {
 	}
 }
 
-// TestFilterSinceAndWindow: the filter's own since: and the window make
-// one since: at the later of the two, so a line's query (which a jump
-// from the summary puts back in the filter) never widens the next window.
-func TestFilterSinceAndWindow(t *testing.T) {
+// TestQuerySetsWindow: the query's since:/until: are the window, a
+// window given as well is refused, and a line's query (which a jump from
+// the summary puts back in the filter) summarised again gives the same
+// numbers.
+func TestQuerySetsWindow(t *testing.T) {
 	src := demoSource()
+	_, hi, _ := src.Bounds(context.Background())
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
 	for _, c := range []struct {
-		q      string
-		window Window
-		since  time.Time
+		q            string
+		window       Window
+		since, until time.Time // zero until: the report's now
+		name, from   string
 	}{
-		{"since:2h", DefaultWindow, now.Add(-2 * time.Hour)},
-		{"since:30d -user:bob", DefaultWindow, now.Add(-24 * time.Hour)},
-		{"since:2026-11-21T18:00:00Z type:ActivityLog/UserSignInFailed", Windows[len(Windows)-1], time.Date(2026, 11, 21, 18, 0, 0, 0, time.UTC)},
-		{"-since:2026-11-21T18:00:00Z", DefaultWindow, now.Add(-24 * time.Hour)},
+		{"since:2h", Window{}, now.Add(-2 * time.Hour), time.Time{}, "since:2h", FromQuery},
+		{"since:30d -user:bob", Window{}, now.Add(-30 * 24 * time.Hour), time.Time{}, "since:30d", FromQuery},
+		{"since:1d12h", Window{}, now.Add(-36 * time.Hour), time.Time{}, "since:1d12h", FromQuery},
+		{"since:2026-11-21T18:00:00Z type:ActivityLog/UserSignInFailed", Window{}, at("2026-11-21T18:00:00Z"), time.Time{}, "since:2026-11-21T18:00:00Z", FromQuery},
+		{"since:2026-11-21 until:2026-11-21T18:15:00Z", Window{}, at("2026-11-21T00:00:00Z"), at("2026-11-21T18:15:00Z"), "since:2026-11-21 until:2026-11-21T18:15:00Z", FromQuery},
+		{"until:2026-11-01 user:alice", Window{}, time.Time{}, at("2026-11-01T00:00:00Z"), "until:2026-11-01", FromQuery},
+		{"-since:2026-11-21T18:00:00Z", Window{}, now.Add(-24 * time.Hour), time.Time{}, "24h", FromDefault},
+		{"-since:2h user:alice", Window{Name: "48h", Span: 48 * time.Hour}, now.Add(-48 * time.Hour), time.Time{}, "48h", FromOption},
+		{"-user:bob", All, time.Time{}, time.Time{}, "all", FromOption},
 	} {
 		q, err := query.Parse(c.q)
 		if err != nil {
@@ -144,18 +204,120 @@ func TestFilterSinceAndWindow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !r.Since.Equal(c.since) || strings.Count(r.Query, "since:") != strings.Count(c.q, "-since:")+1 {
-			t.Errorf("%q in %s: since %v, query %q", c.q, c.window.Name, r.Since, r.Query)
+		until := c.until
+		if until.IsZero() {
+			until = now
 		}
-		if n := uint64(len(matching(t, src, r.Query))); n != r.Total {
-			t.Errorf("%q in %s: %d counted, %d in the timeline", c.q, c.window.Name, r.Total, n)
+		if !c.since.IsZero() && !r.Since.Equal(c.since) || !r.Until.Equal(until) || r.Window != c.name || r.WindowSource != c.from || r.Query != q.String() {
+			t.Errorf("%q in %q: since %v until %v, window %q from %s, query %q", c.q, c.window.Name, r.Since, r.Until, r.Window, r.WindowSource, r.Query)
 		}
-		// Summarising a line's query again gives the same numbers.
-		again, _ := query.Parse(r.Query)
-		r2, err := Run(context.Background(), src, Options{Query: again, Window: c.window, Now: now})
-		if err != nil || r2.Total != r.Total || r2.Query != r.Query {
-			t.Errorf("%q again: %d events (%q), first %d (%q)", c.q, r2.Total, r2.Query, r.Total, r.Query)
+		if strings.Count(r.BaseQuery, " since:") > 1 || strings.Count(r.BaseQuery, " until:") > 1 {
+			t.Errorf("%q: base %q bounds the time twice", c.q, r.BaseQuery)
 		}
+		if n := uint64(len(matching(t, src, r.BaseQuery))); n != r.Total {
+			t.Errorf("%q: total %d, base query %q shows %d", c.q, r.Total, r.BaseQuery, n)
+		}
+		if !c.until.IsZero() {
+			// The id range read ends at until: and the disorder margin.
+			after := matching(t, src, "since:"+c.until.Add(disorder).Format(time.RFC3339))
+			if len(after) == 0 || r.ToID != after[0].ID-1 {
+				t.Errorf("%q: ids read up to %d, first after the margin %v", c.q, r.ToID, after[:min(1, len(after))])
+			}
+		} else if r.ToID != hi {
+			t.Errorf("%q: ids read up to %d, table to %d", c.q, r.ToID, hi)
+		}
+		// Summarising the base query again, later, gives the same
+		// numbers: its since: sets the window (without one, the screen
+		// keeps the window it had).
+		again, _ := query.Parse(r.BaseQuery)
+		o := Options{Query: again, Now: now.Add(time.Hour)}
+		if len(TimeTerms(again)) == 0 {
+			o.Window = c.window
+		}
+		r2, err := Run(context.Background(), src, o)
+		if err != nil || r2.Total != r.Total || r2.BaseQuery != r.BaseQuery || r2.Window == "" {
+			t.Errorf("%q again: %d events (%q), first %d (%q), %v", c.q, r2.Total, r2.BaseQuery, r.Total, r.BaseQuery, err)
+		}
+	}
+	q, _ := query.Parse("user:alice since:1h")
+	if _, err := Run(context.Background(), src, Options{Query: q, Window: DefaultWindow, Now: now}); err == nil ||
+		err.Error() != "window 24h and since:1h in the query both set the window: use one" {
+		t.Errorf("window and since: together: %v", err)
+	}
+}
+
+func TestParseWindow(t *testing.T) {
+	day := 24 * time.Hour
+	for in, want := range map[string]time.Duration{
+		"1h": time.Hour, "48h": 48 * time.Hour, "90d": 90 * day, "2w": 14 * day, "1d12h": 36 * time.Hour,
+		"90m": 90 * time.Minute, "45s": 45 * time.Second, " 7D ": 7 * day, "all": 0, "ALL": 0,
+	} {
+		w, err := ParseWindow(in)
+		if err != nil || w.Span != want || w.Name != strings.ToLower(strings.TrimSpace(in)) {
+			t.Errorf("ParseWindow(%q) = %+v, %v; want span %v", in, w, err, want)
+		}
+	}
+	for in, msg := range map[string]string{
+		"": "unknown window", "2x": "unknown window", "1.5h": "unknown window", "-2h": "unknown window", "today": "unknown window",
+		"2026-11-01": "unknown window", "h": "unknown window", "1h30": "unknown window",
+		"0h": "is empty", "0d0h": "is empty", "99999999w": "longer than 100 years", "2000000000d": "longer than 100 years",
+	} {
+		if w, err := ParseWindow(in); err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("ParseWindow(%q) = %+v, %v; want an error saying %q", in, w, err, msg)
+		}
+	}
+}
+
+func TestStep(t *testing.T) {
+	day := 24 * time.Hour
+	for _, c := range []struct {
+		from          Window
+		wider, narrow string
+	}{
+		{Window{"48h", 48 * time.Hour}, "7d", "24h"},
+		{Window{"1h", time.Hour}, "24h", "1h"},
+		{Window{"30m", 30 * time.Minute}, "1h", "30m"},
+		{Window{"24h", day}, "7d", "1h"},
+		{Window{"30d", 30 * day}, "all", "7d"},
+		{Window{"90d", 90 * day}, "all", "30d"},
+		{All, "all", "30d"},
+		{Window{"since:2030-01-01", -1}, "1h", "since:2030-01-01"},
+		{Window{"until:2026-11-01", 0}, "until:2026-11-01", "30d"},
+	} {
+		if w, n := c.from.Step(1), c.from.Step(-1); w.Name != c.wider || n.Name != c.narrow {
+			t.Errorf("from %s: ] %s, [ %s; want %s, %s", c.from.Name, w.Name, n.Name, c.wider, c.narrow)
+		}
+	}
+}
+
+func TestInForce(t *testing.T) {
+	parse := func(s string) *query.Query {
+		q, err := query.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	w48 := Window{"48h", 48 * time.Hour}
+	for _, c := range []struct {
+		q    string
+		w    Window
+		want Window
+	}{
+		{"", Window{}, DefaultWindow},
+		{"user:alice -since:1h", Window{}, DefaultWindow},
+		{"user:alice", w48, w48},
+		{"since:2d user:alice", Window{}, Window{"since:2d", 48 * time.Hour}},
+		{"since:2026-11-01 until:2026-11-10", Window{}, Window{"since:2026-11-01 until:2026-11-10", now.Sub(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))}},
+		{"until:2026-11-10", Window{}, Window{"until:2026-11-10", 0}},
+		{"since:now", Window{}, Window{"since:now", -1}},
+	} {
+		if got := InForce(parse(c.q), c.w, now, time.UTC); got != c.want {
+			t.Errorf("InForce(%q, %q) = %+v, want %+v", c.q, c.w.Name, got, c.want)
+		}
+	}
+	if got := WithoutTimeTerms(parse("since:2d user:alice -since:1h until:1h")).String(); got != "user:alice -since:1h" {
+		t.Errorf("WithoutTimeTerms: %q", got)
 	}
 }
 

@@ -56,7 +56,14 @@ func WriteText(w io.Writer, r *Report, loc *time.Location) error {
 	if filter == "" {
 		filter = "(everything)"
 	}
-	fmt.Fprintf(bw, "Activity summary, window %s: %s to %s %s\n", r.Window, ts(r.Since), ts(r.Until), zone)
+	window := "window " + r.Window
+	switch r.WindowSource {
+	case FromDefault:
+		window += " (the default)"
+	case FromQuery:
+		window = "window from the query (" + r.Window + ")"
+	}
+	fmt.Fprintf(bw, "Activity summary, %s: %s to %s %s\n", termsafe.Clean(window), ts(r.Since), ts(r.Until), zone)
 	fmt.Fprintf(bw, "filter   %s\n", termsafe.Clean(filter))
 	if r.FromID > r.ToID || r.ToID == 0 {
 		fmt.Fprintf(bw, "events   %s (no ids in the window)\n", numfmt.Thousands(r.Total))
