@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"matomo-audit/data/summary"
+	"matomo-audit/internal/numfmt"
 )
 
 type summaryFlags struct {
@@ -110,7 +111,7 @@ func runSummary(ctx context.Context, g *globals, f *summaryFlags, stdout, stderr
 		opts.Progress = func(done, total uint64) {
 			if done < total {
 				shown = true
-				fmt.Fprintf(stderr, "\rreading the window: %d%% of %d ids ", done*100/total, total)
+				fmt.Fprintf(stderr, "\rreading the window: %d%% of %s ids ", done*100/total, numfmt.Thousands(total))
 			}
 		}
 	}
