@@ -15,6 +15,7 @@ import (
 	"matomo-audit/data/dbtest"
 	"matomo-audit/data/demo"
 	"matomo-audit/data/mysqldb"
+	"matomo-audit/data/query"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -27,6 +28,13 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 //     created, a plugin installed;
 //   - 30 hours ago: 8 failures from 198.51.100.77 (only in "all");
 //   - sign-ins every 5 minutes for two days around them.
+//
+// Some of it is written the ways that trip counting up: 8 of the 12
+// failures from 198.51.100.9 are stored IPv4-mapped (::ffff:198.51.100.9),
+// "root" is also tried as "Root" and "ROOT", alice signs in as "alice" 20
+// times, "Alice" and "ALICE" 3 times each, bob as "bob" and "Bob" twice
+// each; a hostile login (ESC, BEL, CR LF, bidi marks) fails 6 times from
+// 192.0.2.200 and an empty one twice from 192.0.2.201.
 func scenario() []activity.Row {
 	var rows []activity.Row
 	add := func(at time.Time, login, typ, ip string) {
@@ -48,10 +56,26 @@ func scenario() []activity.Row {
 	}
 	b := now.Add(-9 * time.Hour)
 	for i := range 12 {
-		at(b.Add(time.Duration(i)*30*time.Second+time.Second), "admin", failed, "198.51.100.9")
+		ip := "198.51.100.9"
+		if i%3 != 0 {
+			ip = "::ffff:" + ip
+		}
+		at(b.Add(time.Duration(i)*30*time.Second+time.Second), "admin", failed, ip)
+	}
+	for i, login := range []string{"root", "Root", "root", "ROOT", "root", "Root"} {
+		at(now.Add(-6*time.Hour+time.Duration(i)*time.Minute+2*time.Second), login, failed, fmt.Sprintf("203.0.113.%d", i+1))
 	}
 	for i := range 6 {
-		at(now.Add(-6*time.Hour+time.Duration(i)*time.Minute+2*time.Second), "root", failed, fmt.Sprintf("203.0.113.%d", i+1))
+		at(now.Add(-3*time.Hour+time.Duration(i)*time.Minute+6*time.Second), hostile, failed, "192.0.2.200")
+	}
+	for i := range 2 {
+		at(now.Add(-3*time.Hour+time.Duration(i)*time.Minute+7*time.Second), "", failed, "192.0.2.201")
+	}
+	for i, login := range []string{"Alice", "ALICE", "Alice", "ALICE", "Alice", "ALICE", "bob", "Bob", "bob", "Bob"} {
+		at(now.Add(-11*time.Hour+time.Duration(i)*time.Minute+8*time.Second), login, "ActivityLog/UserSignedIn", "192.0.2.9")
+	}
+	for i := range 20 {
+		at(now.Add(-12*time.Hour+time.Duration(i)*time.Minute+9*time.Second), "alice", "ActivityLog/UserSignedIn", "192.0.2.9")
 	}
 	for i := range 10 {
 		at(now.Add(-20*time.Hour+time.Duration(i)*4*time.Minute+3*time.Second), fmt.Sprintf("guest%d", i), failed, "198.51.100.10")
@@ -70,6 +94,9 @@ func scenario() []activity.Row {
 	}
 	return rows
 }
+
+// hostile is a login that tries to act on a terminal.
+const hostile = "\x1b]0;pwn\x07ev\u202eil\r\nroot\u2066"
 
 func sortRows(rows []activity.Row) {
 	slices.SortStableFunc(rows, func(a, b activity.Row) int { return strings.Compare(a.Created, b.Created) })
@@ -116,6 +143,36 @@ func TestScenarioOnMariaDBAndDemo(t *testing.T) {
 		checkLines(t, my, &got)
 	}
 
+	// Every line shows what it counts whatever the base filters on
+	// already: a key of its own (user:, ip:, id:, cat:), a prefix letting
+	// only mapped addresses through, a hostile login, no login at all.
+	for _, base := range []string{
+		"", "user:alice,bob", "user:ROOT", "user:*o*", "-user:admin", "cat:login", "cat:security", "cat:user,security", "sev:security",
+		"ip:::ffff:0:0/96", "ip:198.51.100.0/24", "ip:198.51.100.9", "-ip:198.51.100.9", "type:*Failed", "type:UserSignInFailed",
+		"id:1..300,400..700", "-user:?*", literal(query.KeyUser, hostile).String(), "since:30h -until:8h",
+		"since:2d until:20h cat:login",
+	} {
+		q, err := query.Parse(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []Window{{}, All} {
+			if w == All && len(TimeTerms(q)) > 0 {
+				continue
+			}
+			o := Options{Query: q, Window: w, Now: now, Top: 100}
+			got, err := Run(ctx, my, o)
+			if err != nil {
+				t.Fatalf("%q: %v", base, err)
+			}
+			want, _ := Run(ctx, ref, o)
+			if gj, wj := fmt.Sprint(got), fmt.Sprint(want); gj != wj {
+				t.Errorf("%q over %q: MariaDB and the demo source differ:\n%s\n%s", base, w.Name, gj, wj)
+			}
+			checkLines(t, my, &got)
+		}
+	}
+
 	day, _ := Run(ctx, my, Options{Now: now})
 	type burst struct {
 		by, key     string
@@ -126,17 +183,51 @@ func TestScenarioOnMariaDBAndDemo(t *testing.T) {
 	for _, b := range day.Bursts {
 		gotB = append(gotB, burst{b.By, b.Key, b.Count, b.First, b.Last})
 	}
-	nine, six := now.Add(-9*time.Hour+time.Second), now.Add(-6*time.Hour+2*time.Second)
+	nine, six, three := now.Add(-9*time.Hour+time.Second), now.Add(-6*time.Hour+2*time.Second), now.Add(-3*time.Hour+6*time.Second)
 	wantB := []burst{
 		{"ip", "198.51.100.9", 12, nine, nine.Add(11 * 30 * time.Second)},
 		{"login", "admin", 12, nine, nine.Add(11 * 30 * time.Second)},
+		{"ip", "192.0.2.200", 6, three, three.Add(5 * time.Minute)},
+		{"login", hostile, 6, three, three.Add(5 * time.Minute)},
 		{"login", "root", 6, six, six.Add(5 * time.Minute)},
 	}
-	if fmt.Sprint(gotB) != fmt.Sprint(wantB) {
-		t.Errorf("24h bursts\n got %v\nwant %v", gotB, wantB)
+	if fmt.Sprintf("%+v", gotB) != fmt.Sprintf("%+v", wantB) {
+		t.Errorf("24h bursts\n got %+v\nwant %+v", gotB, wantB)
 	}
-	if day.FailedLogins != 12+6+10 {
+	if day.FailedLogins != 12+6+10+6+2 {
 		t.Errorf("24h failed logins %d", day.FailedLogins)
+	}
+	for _, b := range day.Bursts {
+		if b.By == "login" && b.Key == "root" && b.OtherCount != 6 || b.By == "ip" && b.Key == "192.0.2.200" && fmt.Sprint(b.Others) != fmt.Sprint([]string{hostile}) {
+			t.Errorf("burst %s %q: others %q (%d)", b.By, b.Key, b.Others, b.OtherCount)
+		}
+	}
+
+	// Case variants are one user under the most frequent spelling (the
+	// smallest of a tie); the hostile login's line reads back as its
+	// bytes; no login is a line of its own.
+	wide, _ := Run(ctx, my, Options{Now: now, Top: 100})
+	users := map[string]Count{}
+	for _, c := range wide.Users {
+		users[c.Name] = c
+	}
+	for name, n := range map[string]uint64{"alice": 26, "Bob": 4, "root": 6, hostile: 6, "": 2} {
+		if c := users[name]; c.Count != n {
+			t.Errorf("user %q: %+v, want %d events", name, c, n)
+		}
+	}
+	for _, gone := range []string{"Alice", "ALICE", "bob", "Root", "ROOT"} {
+		if c, ok := users[gone]; ok {
+			t.Errorf("case variant %q listed on its own: %+v", gone, c)
+		}
+	}
+	hq, err := query.Parse(users[hostile].Query)
+	if err != nil || len(hq.Terms) != 2 || hq.Terms[1].Key != query.KeyUser || hq.Terms[1].Values[0] != query.EscapeLiteral(hostile) ||
+		strings.ContainsAny(users[hostile].Query, "\x1b\x07\r\n\u202e\u2066") {
+		t.Errorf("hostile login's query %q reads back as %+v (%v)", users[hostile].Query, hq, err)
+	}
+	if q := users[""].Query; !strings.HasSuffix(q, " -user:?*") {
+		t.Errorf("no login's query %q", q)
 	}
 	var types []string
 	for _, it := range day.Privileges {
@@ -151,7 +242,7 @@ func TestScenarioOnMariaDBAndDemo(t *testing.T) {
 	}
 
 	all, _ := Run(ctx, my, Options{Window: Windows[len(Windows)-1], Now: now})
-	if len(all.Bursts) != 5 || all.Total != uint64(len(rows)) || all.FromID != 1 {
+	if len(all.Bursts) != 7 || all.Total != uint64(len(rows)) || all.FromID != 1 {
 		t.Errorf("all: %d bursts, %d of %d events from id %d", len(all.Bursts), all.Total, len(rows), all.FromID)
 	}
 	hour, _ := Run(ctx, my, Options{Window: Windows[0], Now: now})

@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/netip"
 	"regexp"
 	"slices"
 	"sort"
@@ -279,9 +280,10 @@ type Report struct {
 	ToID      uint64    `json:"to_id"`
 	Total     uint64    `json:"events"`
 	// Users and Categories are the top lists; UserCount and
-	// CategoryCount how many distinct ones there were. The security
-	// category counts what cat:security shows: every event of severity
-	// security as well.
+	// CategoryCount how many distinct ones there were. Logins that differ
+	// only in case are one user, as user: matches them, listed under
+	// their most frequent spelling. The security category counts what
+	// cat:security shows: every event of severity security as well.
 	Users         []Count `json:"users"`
 	UserCount     int     `json:"user_count"`
 	Categories    []Count `json:"categories"`
@@ -360,15 +362,6 @@ func isPluginChange(typ string) bool {
 		return true
 	}
 	return false
-}
-
-// withTerms is q followed by more terms (already in query syntax).
-func withTerms(q string, terms ...string) string {
-	return strings.TrimSpace(q + " " + strings.Join(terms, " "))
-}
-
-func lit(k query.Key, v string) string {
-	return query.Term{Key: k, Values: []string{query.EscapeLiteral(v)}}.String()
 }
 
 // pinTimes makes the query's times exact instants, so a line's query
@@ -512,7 +505,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 	r.BucketWidth, r.BucketSpan = width, numfmt.Duration(width)
 	r.Buckets = make([]uint64, o.Buckets)
 
-	t := newTally(o, &r)
+	t := newTally(o, &r, q)
 	if hi > 0 && lo <= hi {
 		total := hi - lo + 1
 		for a := lo; a <= hi; a += chunkIDs {
@@ -541,37 +534,74 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 	return r, nil
 }
 
-// tally accumulates a report from events in id order.
+// tally accumulates a report from events in id order. Users and login
+// bursts are keyed by the login's fold and address bursts by the address
+// unmapped, as user: and ip: match them, so every count is what the
+// line's query shows.
 type tally struct {
 	o       Options
 	r       *Report
-	users   map[string]uint64
+	lines   lines
+	users   map[string]*spellings // by FoldLogin
 	cats    map[string]uint64
-	byIP    map[string]*run
-	byLogin map[string]*run
-	items   map[int][]Item // privilege changes by rank, oldest first
+	byIP    map[string]*run // by the unmapped address
+	byLogin map[string]*run // by FoldLogin
+	items   map[int][]Item  // privilege changes by rank, oldest first
 	latest  time.Time
 	n       int
+}
+
+// spellings counts one user's events by how the login was written.
+type spellings struct {
+	n  uint64
+	by map[string]uint64
+}
+
+func (s *spellings) add(login string) {
+	if s.by == nil {
+		s.by = map[string]uint64{}
+	}
+	s.n++
+	s.by[login]++
+}
+
+// name is the most frequent spelling, the smallest of those tied.
+func (s *spellings) name() string {
+	best, bn := "", uint64(0)
+	for k, n := range s.by {
+		if n > bn || n == bn && k < best {
+			best, bn = k, n
+		}
+	}
+	return best
 }
 
 // run is a chain of failures for one key, none more than BurstWithin
 // after the previous; it is a burst once BurstMin fall within BurstWithin.
 type run struct {
 	Burst
+	addr   netip.Addr // for a run By "ip"
+	spell  spellings  // the logins' spellings, for a run By "login"
 	recent []time.Time
 	burst  bool
-	others map[string]struct{}
+	others map[string]struct{} // folded logins or unmapped addresses
 }
 
-func newTally(o Options, r *Report) *tally {
-	return &tally{o: o, r: r, users: map[string]uint64{}, cats: map[string]uint64{},
+func newTally(o Options, r *Report, base *query.Query) *tally {
+	return &tally{o: o, r: r, lines: lines{base.Terms}, users: map[string]*spellings{}, cats: map[string]uint64{},
 		byIP: map[string]*run{}, byLogin: map[string]*run{}, items: map[int][]Item{}}
 }
 
 func (t *tally) add(e *activity.Event) {
 	r := t.r
 	r.Total++
-	t.users[e.Login]++
+	fold := query.FoldLogin(e.Login)
+	u := t.users[fold]
+	if u == nil {
+		u = &spellings{}
+		t.users[fold] = u
+	}
+	u.add(e.Login)
 	t.cats[e.Category]++
 	if e.Severity == activity.Security && e.Category != "security" {
 		// As in the query language: cat:security, which the line jumps
@@ -590,18 +620,26 @@ func (t *tally) add(e *activity.Event) {
 	}
 	if e.Type == failedType {
 		r.FailedLogins++
+		addr := e.IPText()
 		if e.IP.IsValid() {
-			t.fail(t.byIP, "ip", e.IP.String(), e.Login, e)
+			// ip:1.2.3.4 also matches ::ffff:1.2.3.4: one address.
+			un := e.IP.Unmap()
+			addr = un.String()
+			rn := t.fail(t.byIP, "ip", addr, e)
+			rn.addr = un
+			rn.other(fold, e.Login)
 		}
-		t.fail(t.byLogin, "login", e.Login, e.IPText(), e)
+		rn := t.fail(t.byLogin, "login", fold, e)
+		rn.spell.add(e.Login)
+		rn.other(addr, addr)
 	}
 	if rank := privilegeRank(e); rank > 0 {
 		r.PrivilegeCount++
-		t.items[rank] = keepNewest(t.items[rank], t.item(e, lit(query.KeyType, e.Type)))
+		t.items[rank] = keepNewest(t.items[rank], t.item(e))
 	}
 	if isPluginChange(e.Type) {
 		r.PluginCount++
-		r.Plugins = keepNewest(r.Plugins, t.item(e, lit(query.KeyType, e.Type)))
+		r.Plugins = keepNewest(r.Plugins, t.item(e))
 	}
 	if t.n++; t.n%4096 == 0 {
 		t.expire(false)
@@ -615,16 +653,20 @@ func keepNewest(items []Item, it Item) []Item {
 	return append(items, it)
 }
 
-func (t *tally) item(e *activity.Event, term string) Item {
+// item copies what a line needs: the event itself is only valid while
+// the stream hands it over. Its query is set when the report is done.
+func (t *tally) item(e *activity.Event) Item {
 	ip := ""
 	if e.IP.IsValid() || e.BadIP != nil {
 		ip = e.IPText()
 	}
 	return Item{ID: e.ID, Time: e.Time, User: e.Login, Type: e.Type, Severity: e.Severity.String(),
-		Description: e.Description, IP: ip, Query: withTerms(t.r.BaseQuery, term)}
+		Description: e.Description, IP: ip}
 }
 
-func (t *tally) fail(runs map[string]*run, by, key, other string, e *activity.Event) {
+// fail adds a failure to the run for key, starting a new run after a gap
+// longer than BurstWithin.
+func (t *tally) fail(runs map[string]*run, by, key string, e *activity.Event) *run {
 	ts := e.Time
 	rn := runs[key]
 	if rn != nil && ts.Sub(rn.Last) > t.o.BurstWithin {
@@ -643,13 +685,6 @@ func (t *tally) fail(runs map[string]*run, by, key, other string, e *activity.Ev
 		rn.First = ts
 	}
 	rn.FromID, rn.ToID = min(rn.FromID, e.ID), max(rn.ToID, e.ID)
-	if _, ok := rn.others[other]; !ok && other != "" {
-		rn.others[other] = struct{}{}
-		rn.OtherCount++
-		if len(rn.Others) < maxOthers {
-			rn.Others = append(rn.Others, other)
-		}
-	}
 	rn.recent = append(rn.recent, ts)
 	cut := 0
 	for cut < len(rn.recent) && ts.Sub(rn.recent[cut]) > t.o.BurstWithin {
@@ -659,6 +694,21 @@ func (t *tally) fail(runs map[string]*run, by, key, other string, e *activity.Ev
 	if len(rn.recent) >= t.o.BurstMin {
 		rn.burst = true
 	}
+	return rn
+}
+
+// other notes a login tried from the run's address, or an address the
+// run's login was tried from: key says which are the same, shown how it
+// is listed.
+func (rn *run) other(key, shown string) {
+	if _, ok := rn.others[key]; ok || shown == "" {
+		return
+	}
+	rn.others[key] = struct{}{}
+	rn.OtherCount++
+	if len(rn.Others) < maxOthers {
+		rn.Others = append(rn.Others, shown)
+	}
 }
 
 // close ends a run, keeping it if it was a burst.
@@ -667,11 +717,14 @@ func (t *tally) close(rn *run) {
 		return
 	}
 	b := rn.Burst
-	k := query.KeyIP
+	var who query.Term
 	if b.By == "login" {
-		k = query.KeyUser
+		b.Key = rn.spell.name()
+		who = userTerm(b.Key)
+	} else {
+		who = t.lines.ipTerm(rn.addr)
 	}
-	b.Query = withTerms(t.r.BaseQuery, lit(query.KeyType, failedType), lit(k, b.Key), fmt.Sprintf("id:%d..%d", b.FromID, b.ToID))
+	b.Query = t.lines.query(literal(query.KeyType, failedType), who, t.lines.idTerm(b.FromID, b.ToID))
 	t.r.Bursts = append(t.r.Bursts, b)
 }
 
@@ -712,10 +765,25 @@ func (t *tally) finish() {
 		}
 	}
 	slices.Reverse(r.Plugins)
-	r.Users, r.UserCount = top(t.users, t.o.Top, func(n string) string { return withTerms(r.BaseQuery, lit(query.KeyUser, n)) })
-	r.Categories, r.CategoryCount = top(t.cats, t.o.Top, func(n string) string {
-		return withTerms(r.BaseQuery, query.Term{Key: query.KeyCategory, Values: []string{n}}.String())
-	})
+	byType := map[string]string{}
+	for _, items := range [][]Item{r.Privileges, r.Plugins} {
+		for i := range items {
+			q, ok := byType[items[i].Type]
+			if !ok {
+				q = t.lines.query(literal(query.KeyType, items[i].Type))
+				byType[items[i].Type] = q
+			}
+			items[i].Query = q
+		}
+	}
+	users := make(map[string]uint64, len(t.users))
+	names := make(map[string]string, len(t.users))
+	for fold, s := range t.users {
+		users[fold] = s.n
+		names[fold] = s.name()
+	}
+	r.Users, r.UserCount = top(users, names, t.o.Top, func(fold string) string { return t.lines.query(userTerm(names[fold])) })
+	r.Categories, r.CategoryCount = top(t.cats, nil, t.o.Top, func(c string) string { return t.lines.query(t.lines.categoryTerms(c)...) })
 	// Lists are empty, never absent, in the JSON.
 	if r.Bursts == nil {
 		r.Bursts = []Burst{}
@@ -739,20 +807,31 @@ func (t *tally) finish() {
 	}
 }
 
-func top(m map[string]uint64, n int, q func(string) string) ([]Count, int) {
-	out := make([]Count, 0, len(m))
-	for k, v := range m {
-		out = append(out, Count{Name: k, Count: v})
+// top lists the n largest counts, largest first, then by name; names maps
+// a key to the name shown (nil: the key itself).
+func top(m map[string]uint64, names map[string]string, n int, q func(key string) string) ([]Count, int) {
+	type kc struct {
+		key string
+		Count
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
+	all := make([]kc, 0, len(m))
+	for k, v := range m {
+		name := k
+		if names != nil {
+			name = names[k]
 		}
-		return out[i].Name < out[j].Name
+		all = append(all, kc{k, Count{Name: name, Count: v}})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].Count.Count != all[j].Count.Count {
+			return all[i].Count.Count > all[j].Count.Count
+		}
+		return all[i].Name < all[j].Name
 	})
-	out = out[:min(n, len(out))]
-	for i := range out {
-		out[i].Query = q(out[i].Name)
+	out := make([]Count, 0, min(n, len(all)))
+	for _, c := range all[:min(n, len(all))] {
+		c.Query = q(c.key)
+		out = append(out, c.Count)
 	}
 	return out, len(m)
 }
