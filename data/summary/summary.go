@@ -367,14 +367,27 @@ func isPluginChange(typ string) bool {
 // pinTimes makes the query's times exact instants, so a line's query
 // shows the same events whenever it is applied: the positive since:/until:
 // terms give way to one since: and one until: at the window's bounds
-// (zero: none), negated ones keep their place with each value resolved.
+// (zero: none), at the first one's place so that a line's query
+// summarised again reads the same; negated ones keep their place with
+// each value resolved.
 func pinTimes(q *query.Query, since, until time.Time, now time.Time, loc *time.Location) (string, error) {
 	instant := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+	bound := map[query.Key]string{}
+	if !since.IsZero() {
+		bound[query.KeySince] = "since:" + instant(since)
+	}
+	if !until.IsZero() {
+		bound[query.KeyUntil] = "until:" + instant(until)
+	}
 	var parts []string
 	if q != nil {
 		for _, t := range q.Terms {
 			switch {
 			case isTimeBound(t):
+				if b, ok := bound[t.Key]; ok {
+					parts = append(parts, b)
+					delete(bound, t.Key)
+				}
 				continue
 			case t.Key == query.KeySince || t.Key == query.KeyUntil:
 				pinned := query.Term{Key: t.Key, Negate: t.Negate}
@@ -390,11 +403,10 @@ func pinTimes(q *query.Query, since, until time.Time, now time.Time, loc *time.L
 			parts = append(parts, t.String())
 		}
 	}
-	if !since.IsZero() {
-		parts = append(parts, "since:"+instant(since))
-	}
-	if !until.IsZero() {
-		parts = append(parts, "until:"+instant(until))
+	for _, k := range []query.Key{query.KeySince, query.KeyUntil} {
+		if b, ok := bound[k]; ok {
+			parts = append(parts, b)
+		}
 	}
 	return strings.Join(parts, " "), nil
 }

@@ -242,6 +242,18 @@ func TestQuerySetsWindow(t *testing.T) {
 		if err != nil || r2.Total != r.Total || r2.BaseQuery != r.BaseQuery || r2.Window == "" {
 			t.Errorf("%q again: %d events (%q), first %d (%q), %v", c.q, r2.Total, r2.BaseQuery, r.Total, r.BaseQuery, err)
 		}
+		// So does a burst's query, and its burst's line reads the same
+		// as the line did.
+		for _, b := range r.Bursts {
+			bq, _ := query.Parse(b.Query)
+			o.Query = bq
+			r3, err := Run(context.Background(), src, o)
+			if err != nil || r3.Total != uint64(b.Count) || !slices.ContainsFunc(r3.Bursts, func(b3 Burst) bool {
+				return b3.By == b.By && b3.Key == b.Key && b3.Query == b.Query
+			}) {
+				t.Errorf("%q: burst %q summarised again: %d events, bursts %+v (%v)", c.q, b.Query, r3.Total, r3.Bursts, err)
+			}
+		}
 	}
 	q, _ := query.Parse("user:alice since:1h")
 	if _, err := Run(context.Background(), src, Options{Query: q, Window: DefaultWindow, Now: now}); err == nil ||
