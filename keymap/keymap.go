@@ -38,6 +38,8 @@ type KeyMap struct {
 	Narrower key.Binding // a shorter window
 	Wider    key.Binding // a longer window
 	Show     key.Binding // the line's events in the timeline
+	// CopyQuery puts the line's query on the clipboard.
+	CopyQuery key.Binding
 
 	// Inside prompts and pickers.
 	Apply      key.Binding
@@ -83,6 +85,7 @@ func Default() KeyMap {
 		Narrower:   b([]string{"["}, "[", "shorter window"),
 		Wider:      b([]string{"]"}, "]", "longer window"),
 		Show:       b([]string{"enter"}, "enter", "show in the timeline"),
+		CopyQuery:  b([]string{"y"}, "y", "copy the line's query"),
 		Apply:      b([]string{"enter"}, "enter", "apply"),
 		HistPrev:   b([]string{"up", "ctrl+p"}, "↑", "earlier query"),
 		HistNext:   b([]string{"down", "ctrl+n"}, "↓", "later query"),
@@ -122,13 +125,15 @@ func (k KeyMap) PickerHelp() []key.Binding {
 }
 
 // SummaryHelp is the hint on the summary screen. Moving gets its own help
-// text there: the timeline's "older"/"newer" would mislead.
+// text there: the timeline's "older"/"newer" would mislead. Moving and the
+// window's two keys each share an entry, and copying says it briefly, so
+// at 80 columns the hint still reaches the window keys.
 func (k KeyMap) SummaryHelp() []key.Binding {
-	move := key.NewBinding(
-		key.WithKeys(append(k.Up.Keys(), k.Down.Keys()...)...),
-		key.WithHelp(k.Up.Help().Key+" "+k.Down.Help().Key, "move"),
-	)
-	return []key.Binding{move, k.Show, k.Narrower, k.Wider, k.Back, k.Quit}
+	both := func(a, b key.Binding, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(append(a.Keys(), b.Keys()...)...), key.WithHelp(a.Help().Key+" "+b.Help().Key, desc))
+	}
+	copyQuery := key.NewBinding(key.WithKeys(k.CopyQuery.Keys()...), key.WithHelp(k.CopyQuery.Help().Key, "copy query"))
+	return []key.Binding{both(k.Up, k.Down, "move"), k.Show, copyQuery, both(k.Narrower, k.Wider, "window"), k.Back, k.Quit}
 }
 
 // SummaryFullHelp is the ? screen over the summary: the same keys as the
@@ -139,6 +144,6 @@ func (k KeyMap) SummaryFullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{relabel(k.Up, "line up"), relabel(k.Down, "line down"), k.PageUp, k.PageDown, relabel(k.Oldest, "first line"), relabel(k.Newest, "last line")},
-		{k.Show, k.Narrower, k.Wider, k.Help, relabel(k.Back, "cancel, or back to the timeline"), k.Quit},
+		{k.Show, k.CopyQuery, k.Narrower, k.Wider, k.Help, relabel(k.Back, "cancel, or back to the timeline"), k.Quit},
 	}
 }

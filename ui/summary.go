@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -21,7 +22,11 @@ import (
 // runs, and the last finished report stays on screen until the next one
 // arrives.
 type summaryState struct {
-	window  summary.Window  // the window asked for
+	// window is the window asked for; zero while the query's own
+	// since:/until: are the window. A window chosen with [ or ] for a
+	// query that has them summarises the query without them.
+	window  summary.Window
+	shown   summary.Window  // the window asked for the report on screen
 	rep     *summary.Report // the last finished report; nil before the first
 	running bool
 	seq     int // the run whose result is awaited
@@ -55,13 +60,33 @@ type (
 // summaryTick is how often the progress is redrawn.
 const summaryTick = 100 * time.Millisecond
 
+// openSummary is s: over the query's own since:/until: when it has
+// them, else over the window chosen last (24h at first).
 func (m *Model) openSummary() tea.Cmd {
 	w := m.sumWindow
-	if w.Name == "" {
+	switch {
+	case len(summary.TimeTerms(m.query)) > 0:
+		w = summary.Window{}
+	case w.Name == "":
 		w = summary.DefaultWindow
 	}
 	m.sum = &summaryState{window: w}
 	return m.startSummary()
+}
+
+// summaryQuery is what the screen summarises: the query, without its
+// since:/until: once a window has been chosen instead.
+func (m *Model) summaryQuery() *query.Query {
+	if m.sum.window.Name == "" {
+		return m.query
+	}
+	return summary.WithoutTimeTerms(m.query)
+}
+
+// summaryWindow is the window in force for the screen: the one chosen,
+// or the query's (its span back from now).
+func (m *Model) summaryWindow() summary.Window {
+	return summary.InForce(m.summaryQuery(), m.sum.window, m.now(), m.loc)
 }
 
 // startSummary computes the report for the screen's window, dropping any
@@ -72,10 +97,13 @@ func (m *Model) startSummary() tea.Cmd {
 	m.sumSeq++
 	ctx, cancel := context.WithCancel(m.ctx)
 	s.seq, s.cancel, s.running, s.prog = m.sumSeq, cancel, true, &summaryProgress{}
-	m.sumWindow = s.window
+	if s.window.Name != "" {
+		// Remembered for the next opening over a query without times.
+		m.sumWindow = s.window
+	}
 	src, prog, seq := m.src, s.prog, s.seq
 	o := summary.Options{
-		Query: m.query, Window: s.window, Now: m.now(), Loc: m.loc, Buckets: sparkBuckets(m.w),
+		Query: m.summaryQuery(), Window: s.window, Now: m.now(), Loc: m.loc, Buckets: sparkBuckets(m.w),
 		BurstMin: m.burstMin, BurstWithin: m.burstWithin,
 		Progress: func(done, total uint64) {
 			prog.total.Store(total)
@@ -126,23 +154,15 @@ func (m *Model) summaryUpdate(msg tea.Msg) tea.Cmd {
 			if s.rep == nil {
 				m.sum = nil
 			} else {
-				s.window = windowOf(s.rep)
+				s.window = s.shown
 			}
 			return nil
 		}
 		rep := msg.rep
-		s.rep, s.cursor, s.offset = &rep, 0, 0
+		s.rep, s.shown, s.cursor, s.offset = &rep, s.window, 0, 0
 		m.summaryClamp()
 	}
 	return nil
-}
-
-func windowOf(r *summary.Report) summary.Window {
-	w, err := summary.ParseWindow(r.Window)
-	if err != nil {
-		return summary.DefaultWindow
-	}
-	return w
 }
 
 func (m *Model) summaryKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -153,8 +173,10 @@ func (m *Model) summaryKey(msg tea.KeyPressMsg) tea.Cmd {
 		// is left to back out of.
 		if s.running && s.rep != nil {
 			m.stopSummary()
-			s.window = windowOf(s.rep)
-			m.sumWindow = s.window
+			s.window = s.shown
+			if s.window.Name != "" {
+				m.sumWindow = s.window
+			}
 			return nil
 		}
 		m.closeSummary()
@@ -167,13 +189,18 @@ func (m *Model) summaryKey(msg tea.KeyPressMsg) tea.Cmd {
 		if key.Matches(msg, k.Narrower) {
 			dir = -1
 		}
-		if w := s.window.Step(dir); w != s.window {
+		// From the window in force, which need not be a usual one: the
+		// query's since:2d is 48h back, so ] goes to 7d and [ to 24h.
+		cur := m.summaryWindow()
+		if w := cur.Step(dir); w != cur {
 			s.window = w
 			return m.startSummary()
 		}
 		return nil
 	case key.Matches(msg, k.Show):
 		return m.summaryShow()
+	case key.Matches(msg, k.CopyQuery):
+		return m.summaryCopy()
 	}
 	page := max(1, m.summaryRows()-1)
 	switch {
@@ -202,16 +229,10 @@ func (m *Model) summaryKey(msg tea.KeyPressMsg) tea.Cmd {
 // same path as a query typed at the / prompt. A single event also gets
 // the cursor.
 func (m *Model) summaryShow() tea.Cmd {
-	s := m.sum
-	if s.rep == nil {
+	line, ok := m.summaryCurrent()
+	if !ok {
 		return nil
 	}
-	lines := m.summaryLines()
-	sel := selectable(lines)
-	if len(sel) == 0 {
-		return nil
-	}
-	line := lines[sel[min(s.cursor, len(sel)-1)]]
 	q, err := query.Parse(line.query)
 	if err != nil {
 		m.status.err = "summary: " + err.Error()
@@ -224,6 +245,40 @@ func (m *Model) summaryShow() tea.Cmd {
 		cmd = tea.Batch(cmd, m.loadAround(line.id, true))
 	}
 	return cmd
+}
+
+// summaryCurrent is the line under the cursor, when there is one.
+func (m *Model) summaryCurrent() (sumLine, bool) {
+	s := m.sum
+	if s.rep == nil {
+		return sumLine{}, false
+	}
+	lines := m.summaryLines()
+	sel := selectable(lines)
+	if len(sel) == 0 {
+		return sumLine{}, false
+	}
+	return lines[sel[min(s.cursor, len(sel)-1)]], true
+}
+
+// summaryCopy is y: the line's query to the clipboard, as enter would
+// apply it. It is written the way the query language prints it back, with
+// anything the screen escapes (a hostile login's ESC or bidi marks) as
+// those escapes, so pasting it into a terminal or the / prompt is safe
+// and reads back as the same bytes.
+func (m *Model) summaryCopy() tea.Cmd {
+	if m.noExport {
+		return m.refuseExport()
+	}
+	line, ok := m.summaryCurrent()
+	if !ok {
+		return nil
+	}
+	if base64.StdEncoding.EncodedLen(len(line.query)) > clipboardMax {
+		return m.toast("the line's query is too long for a terminal clipboard", true)
+	}
+	return tea.Batch(tea.Raw(osc52([]byte(line.query), m.inTmux)),
+		m.toast("copied the line's query to the clipboard: "+line.query, false))
 }
 
 // summaryTop is how many fixed lines sit above the scrolling part.
@@ -362,32 +417,44 @@ func padLines(out []string, w, h int) []string {
 func (m *Model) summaryProgress() string {
 	s := m.sum
 	done, total := s.prog.done.Load(), s.prog.total.Load()
+	name := safe(m.summaryWindow().Name)
 	if total == 0 {
-		return "summary " + s.window.Name + ": finding the window…"
+		return "summary " + name + ": finding the window…"
 	}
-	return fmt.Sprintf("summary %s: reading ids %s of %s (%d%%)", s.window.Name, short(done), short(total), done*100/total)
+	return fmt.Sprintf("summary %s: reading ids %s of %s (%d%%)", name, short(done), short(total), done*100/total)
 }
 
 // windowName is how the title says the window.
-func windowName(name string) string {
-	if name == "all" {
+func windowName(name, source string) string {
+	switch {
+	case source == summary.FromQuery:
+		return "window from the query"
+	case name == "all":
 		return "all time"
 	}
 	return "last " + name
 }
 
 // summaryTitle: the window, the filter, the total and the period on the
-// left; the windows [ and ] step through on the right, the chosen one
+// left; the windows [ and ] step through on the right, the one in force
 // bracketed, when there is room for both.
 func (m *Model) summaryTitle(r *summary.Report, w int) string {
-	th, s := m.th, m.sum
-	filter := "all events"
-	if !m.query.Empty() {
-		filter = safe(m.query.String())
+	th := m.th
+	q, win := m.summaryQuery().String(), m.summaryWindow()
+	source := summary.FromOption
+	if m.sum.window.Name == "" {
+		source = summary.FromQuery
 	}
-	left := " Summary · " + windowName(s.window.Name) + " · " + filter
 	if r != nil {
-		left = " Summary · " + windowName(r.Window) + " · " + filter + " · " + many(r.Total, "event")
+		q, win.Name, source = r.Query, r.Window, r.WindowSource
+	}
+	filter := "all events"
+	if q != "" {
+		filter = safe(q)
+	}
+	left := " Summary · " + windowName(win.Name, source) + " · " + filter
+	if r != nil {
+		left += " · " + many(r.Total, "event")
 		if !r.Since.IsZero() {
 			left += " · " + m.shortTime(r.Since) + " – " + m.shortTime(r.Until) + " " + zoneName(m)
 		}
@@ -395,13 +462,13 @@ func (m *Model) summaryTitle(r *summary.Report, w int) string {
 	var right strings.Builder
 	rw := 1
 	right.WriteString(th.SumDim.Render(" "))
-	for _, win := range summary.Windows {
-		if win == s.window {
-			right.WriteString(th.SumWindow.Render("[" + win.Name + "]"))
+	for _, l := range ladder(m.summaryWindow()) {
+		if l.inForce {
+			right.WriteString(th.SumWindow.Render("[" + l.name + "]"))
 		} else {
-			right.WriteString(th.SumDim.Render(" " + win.Name + " "))
+			right.WriteString(th.SumDim.Render(" " + l.name + " "))
 		}
-		rw += width(win.Name) + 2
+		rw += width(l.name) + 2
 	}
 	right.WriteString(th.SumDim.Render(" "))
 	rw++
@@ -409,6 +476,28 @@ func (m *Model) summaryTitle(r *summary.Report, w int) string {
 		return th.SumTitle.Render(fit(left, w, th.Ellipsis))
 	}
 	return th.SumTitle.Render(fit(left, w-rw, th.Ellipsis)) + right.String()
+}
+
+type rung struct {
+	name    string
+	inForce bool
+}
+
+// ladder is the usual windows with the one in force marked; a window
+// between them (a query's since:2d) is put in its place by its span.
+func ladder(cur summary.Window) []rung {
+	var out []rung
+	placed := false
+	for _, w := range summary.Windows {
+		same := w.Span == cur.Span
+		if !placed && !same && (w.Span == 0 || cur.Span != 0 && w.Span > cur.Span) {
+			out = append(out, rung{numfmt.Duration(max(cur.Span, 0)), true})
+			placed = true
+		}
+		out = append(out, rung{w.Name, same})
+		placed = placed || same
+	}
+	return out
 }
 
 // shortTime is a time in the display zone without seconds.

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,7 +11,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"matomo-audit/data/activity"
 	"matomo-audit/data/demo"
+	"matomo-audit/data/query"
 	"matomo-audit/data/summary"
 	"matomo-audit/keymap"
 	"matomo-audit/theme"
@@ -93,8 +97,133 @@ func TestSummaryEnterOnBurstShowsItsEvents(t *testing.T) {
 			t.Fatalf("event %d from %s of %s in the burst", e.ID, e.IPText(), e.Type)
 		}
 	}
-	if v := plainView(m); !strings.Contains(v, "type:ActivityLog/UserSignInFailed") {
-		t.Errorf("no chip for the burst's query:\n%s", v)
+	v := plainView(m)
+	status := strings.Split(v, "\n")[len(strings.Split(v, "\n"))-2]
+	if !strings.Contains(status, "type:ActivityLog/UserSignInFailed") || strings.Count(status, "ip:") != 1 {
+		t.Errorf("chips for the burst's query: %q", status)
+	}
+
+	// Summarised again, the query's since: is the window, the numbers
+	// are the same, and the burst's line is exactly the filter: its ip:
+	// and type: are not added a second time.
+	before := m.query.String()
+	press(t, m, "s")
+	again := m.sum.rep
+	if again.WindowSource != summary.FromQuery || again.Total != 30 || len(again.Bursts) == 0 || again.Bursts[0].Query != before {
+		t.Fatalf("summary of the burst: %d events from the %s, bursts %+v; filter %q", again.Total, again.WindowSource, again.Bursts, before)
+	}
+	press(t, m, "enter") // no privilege changes: the cursor is on the burst
+	if got := m.query.String(); got != before {
+		t.Errorf("enter on the burst again: query %q, was %q", got, before)
+	}
+	if v := plainView(m); strings.Count(strings.Split(v, "\n")[len(strings.Split(v, "\n"))-2], "ip:") != 1 {
+		t.Errorf("ip: twice after enter again:\n%s", v)
+	}
+}
+
+// TestSummaryQueryWindow: a query's since: is the window s opens with,
+// and [ and ] step from the span it is in force for.
+func TestSummaryQueryWindow(t *testing.T) {
+	m := New(Options{Source: demoSource(), Theme: theme.NoColor(), Now: fixedNow, Query: compile(t, "since:2d -user:bob")})
+	t.Cleanup(m.Close)
+	send(t, m, tea.WindowSizeMsg{Width: 160, Height: 40})
+	drain(t, m, m.Init())
+	press(t, m, "s")
+	r := m.sum.rep
+	if r.WindowSource != summary.FromQuery || r.Window != "since:2d" || r.Query != "since:2d -user:bob" || !r.Since.Equal(clock.Add(-48*time.Hour)) {
+		t.Fatalf("report over %q from the %s, query %q, since %v", r.Window, r.WindowSource, r.Query, r.Since)
+	}
+	title := strings.Split(plainView(m), "\n")[1]
+	if !strings.Contains(title, "Summary · window from the query · since:2d -user:bob · ") || !strings.Contains(title, " 24h [2d] 7d ") {
+		t.Errorf("title %q", title)
+	}
+	for _, step := range []struct{ key, want, query string }{
+		{"]", "7d", "-user:bob"}, {"[", "24h", "-user:bob"}, {"esc", "", ""}, {"s", "since:2d", "since:2d -user:bob"}, {"[", "24h", "-user:bob"},
+	} {
+		press(t, m, step.key)
+		if step.key == "esc" {
+			continue
+		}
+		if r := m.sum.rep; r.Window != step.want || r.Query != step.query {
+			t.Fatalf("after %s: report over %q of %q, want %s of %q", step.key, r.Window, r.Query, step.want, step.query)
+		}
+		if title := strings.Split(plainView(m), "\n")[1]; step.want != "since:2d" && !strings.Contains(title, "["+step.want+"]") {
+			t.Fatalf("after %s: %s not marked: %q", step.key, step.want, title)
+		}
+	}
+	if m.query.String() != "since:2d -user:bob" {
+		t.Errorf("the summary changed the timeline's query to %q", m.query.String())
+	}
+
+	// A query that starts 90 days back is between 30d and all.
+	m2 := New(Options{Source: demoSource(), Theme: theme.NoColor(), Now: fixedNow, Query: compile(t, "since:90d")})
+	t.Cleanup(m2.Close)
+	send(t, m2, tea.WindowSizeMsg{Width: 160, Height: 40})
+	drain(t, m2, m2.Init())
+	press(t, m2, "s")
+	if title := strings.Split(plainView(m2), "\n")[1]; !strings.Contains(title, " 30d [90d] all ") {
+		t.Errorf("title %q", title)
+	}
+	press(t, m2, "]")
+	if r := m2.sum.rep; r.Window != "all" || r.Query != "" {
+		t.Errorf("] from since:90d: %q of %q", r.Window, r.Query)
+	}
+}
+
+// TestSummaryCopy: y puts the line's query on the clipboard, written with
+// the escapes the screen shows, so a hostile login reads back as its
+// bytes; --no-export refuses.
+func TestSummaryCopy(t *testing.T) {
+	const evil = "\x1b]52;c;ZXZpbA==\x07ev\u202eil\r\nroot"
+	var rows []activity.Row
+	for i := range 8 {
+		rows = append(rows, activity.Row{ID: uint64(i + 1), Login: evil, Type: "ActivityLog/UserSignInFailed", Params: "a:0:{}",
+			Created: clock.Add(-time.Hour + time.Duration(i)*time.Minute).Format(time.DateTime), IP: []byte{192, 0, 2, 7}})
+	}
+	for _, tmux := range []bool{false, true} {
+		r := newRig(t, demo.FromRows(rows, nil), Options{InTmux: tmux})
+		r.run(r.m.Init())
+		r.press("s")
+		rep := r.m.sum.rep
+		if len(rep.Bursts) != 2 {
+			t.Fatalf("bursts %+v", rep.Bursts)
+		}
+		r.press("j") // the login's burst
+		raw := r.clipboardWrites("y")
+		seq := raw[0]
+		if tmux {
+			if !strings.Contains(seq, "\x1bPtmux;\x1b\x1b]52;c;") {
+				t.Fatalf("in tmux y sent %q", raw)
+			}
+			seq = seq[:strings.Index(seq, "\x1bPtmux;")]
+		}
+		data, err := base64.StdEncoding.DecodeString(strings.TrimSuffix(strings.TrimPrefix(seq, "\x1b]52;c;"), "\a"))
+		if len(raw) != 1 || err != nil || string(data) != rep.Bursts[1].Query || strings.ContainsAny(string(data), "\x1b\x07\r\n\u202e") {
+			t.Fatalf("y sent %q: %q (%v), want %q", raw, data, err, rep.Bursts[1].Query)
+		}
+		q, err := query.Parse(string(data))
+		if err != nil || !slices.ContainsFunc(q.Terms, func(t query.Term) bool {
+			return t.Key == query.KeyUser && len(t.Values) == 1 && t.Values[0] == evil
+		}) {
+			t.Fatalf("the copied query %q does not read back as the login (%v)", data, err)
+		}
+		r.wantStatus("copied the line's query to the clipboard: ")
+		// enter applies the same text.
+		r.press("enter")
+		if got := r.m.query.String(); got != string(data) || len(r.m.tl.events) != 8 {
+			t.Errorf("enter applied %q (%d events), y copied %q", got, len(r.m.tl.events), data)
+		}
+	}
+
+	r := newRig(t, demo.FromRows(rows, nil), Options{NoExport: true})
+	r.run(r.m.Init())
+	r.press("s")
+	if raw := r.clipboardWrites("y"); len(raw) != 0 {
+		t.Fatalf("--no-export: y sent %q", raw)
+	}
+	r.wantStatus("turned off here (--no-export")
+	if v := plainView(r.m); !strings.Contains(v, "y copy query · [ ] window") {
+		t.Errorf("the hint does not list y:\n%s", v)
 	}
 }
 
