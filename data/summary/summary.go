@@ -230,7 +230,9 @@ type Count struct {
 }
 
 // Burst is a run of failed logins from one address (By "ip") or for one
-// attempted login (By "login").
+// attempted login (By "login"). Key is the address unmapped (1.2.3.4 for
+// ::ffff:1.2.3.4 too), or the login in its most frequent spelling: logins
+// that differ only in case are one.
 type Burst struct {
 	By     string    `json:"by"`
 	Key    string    `json:"key"`
@@ -487,13 +489,15 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 		}
 	}
 	if since.IsZero() {
-		since = now
+		// No start: the oldest event, and an empty window at the end
+		// when there is none before it.
+		since = r.Until
 		if lo <= hi && hi > 0 {
 			oldest, err := source.Oldest(ctx, src, nil, 1)
 			if err != nil {
 				return r, err
 			}
-			if len(oldest.Events) > 0 && !oldest.Events[0].Time.IsZero() {
+			if len(oldest.Events) > 0 && !oldest.Events[0].Time.IsZero() && oldest.Events[0].Time.Before(r.Until) {
 				since = oldest.Events[0].Time.Truncate(time.Minute)
 			}
 		}

@@ -198,6 +198,8 @@ func TestQuerySetsWindow(t *testing.T) {
 		{"since:2026-11-21T18:00:00Z type:ActivityLog/UserSignInFailed", Window{}, at("2026-11-21T18:00:00Z"), time.Time{}, "since:2026-11-21T18:00:00Z", FromQuery},
 		{"since:2026-11-21 until:2026-11-21T18:15:00Z", Window{}, at("2026-11-21T00:00:00Z"), at("2026-11-21T18:15:00Z"), "since:2026-11-21 until:2026-11-21T18:15:00Z", FromQuery},
 		{"until:2026-11-01 user:alice", Window{}, time.Time{}, at("2026-11-01T00:00:00Z"), "until:2026-11-01", FromQuery},
+		// Before the first event: an empty window at its end.
+		{"until:2026-10-01", Window{}, at("2026-10-01T00:00:00Z"), at("2026-10-01T00:00:00Z"), "until:2026-10-01", FromQuery},
 		{"-since:2026-11-21T18:00:00Z", Window{}, now.Add(-24 * time.Hour), time.Time{}, "24h", FromDefault},
 		{"-since:2h user:alice", Window{Name: "48h", Span: 48 * time.Hour}, now.Add(-48 * time.Hour), time.Time{}, "48h", FromOption},
 		{"cat:security", All, time.Time{}, time.Time{}, "all", FromOption},
