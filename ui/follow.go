@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"sort"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 
 	"matomo-audit/data/activity"
 	"matomo-audit/data/follow"
+	"matomo-audit/data/source"
 	"matomo-audit/internal/numfmt"
 )
 
@@ -181,6 +183,7 @@ func (m *Model) followFailed(what string, err error) bool {
 	m.fol.failures++
 	m.status.err = what + err.Error()
 	m.status.retrying, m.status.retries = true, m.fol.failures
+	m.status.outage, m.status.nextIn = errors.Is(err, source.ErrUnavailable), m.retryDelay()
 	return true
 }
 
@@ -188,7 +191,7 @@ func (m *Model) followFailed(what string, err error) bool {
 func (m *Model) recovered() {
 	if m.fol.failures > 0 {
 		m.fol.failures = 0
-		m.status.err, m.status.retrying, m.status.retries = "", false, 0
+		m.status.err, m.status.retrying, m.status.retries, m.status.outage = "", false, 0, false
 	}
 }
 

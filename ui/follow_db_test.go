@@ -66,7 +66,7 @@ func TestFollowDatabaseExactlyOnce(t *testing.T) {
 		for _, tm := range due {
 			r.send(tm.msg)
 		}
-		if strings.Contains(r.statusLine(), "reconnecting (attempt") {
+		if strings.Contains(r.statusLine(), "database not answering · reconnecting (attempt") {
 			sawReconnect = true
 		}
 	}
@@ -128,7 +128,7 @@ func TestFollowDatabaseExactlyOnce(t *testing.T) {
 	r.wantCursor(r.m.tl.events[len(r.m.tl.events)-1].ID)
 	r.wantStatus(" FOLLOW ")
 	if restarts > 0 && !sawReconnect {
-		t.Error(`the outage never showed "reconnecting (attempt n)"`)
+		t.Error(`the outage never showed "database not answering · reconnecting (attempt n, next in ...)"`)
 	}
 	t.Logf("%d committed with %d restart(s): each shown once", events, restarts)
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -138,9 +137,19 @@ type flaky struct {
 	mu    sync.Mutex
 	down  bool
 	calls int
+	fail  error // what it fails with; errDown when nil
 }
 
-var errDown = errors.New("dial tcp 127.0.0.1:3306: connect: connection refused")
+func (f *flaky) failure() error {
+	if f.fail != nil {
+		return f.fail
+	}
+	return errDown
+}
+
+// errDown is what the MySQL source returns when the server went away: it
+// matches source.ErrUnavailable.
+var errDown = source.Unavailable("connection refused by 127.0.0.1:3306: is MySQL/MariaDB running there?")
 
 func (f *flaky) setDown(v bool) { f.mu.Lock(); f.down = v; f.mu.Unlock() }
 
@@ -150,7 +159,7 @@ func (f *flaky) Page(ctx context.Context, r source.Request) (source.Page, error)
 	down := f.down
 	f.mu.Unlock()
 	if down {
-		return source.Page{}, errDown
+		return source.Page{}, f.failure()
 	}
 	return f.Source.Page(ctx, r)
 }
@@ -160,7 +169,7 @@ func (f *flaky) Bounds(ctx context.Context) (uint64, uint64, error) {
 	down := f.down
 	f.mu.Unlock()
 	if down {
-		return 0, 0, errDown
+		return 0, 0, f.failure()
 	}
 	return f.Source.Bounds(ctx)
 }

@@ -111,7 +111,13 @@ type status struct {
 	err      string
 	retries  int
 	retrying bool
-	note     string // a passing remark, e.g. about a time jump
+	// outage: the error means the database did not answer (refused,
+	// unreachable, timed out, dropped), so the status bar says that
+	// rather than the setup advice the error carries; nextIn is the pause
+	// before the next attempt.
+	outage bool
+	nextIn time.Duration
+	note   string // a passing remark, e.g. about a time jump
 	// toast is a message that goes away by itself (toastSeq tells a
 	// stale expiry from the current one).
 	toast     string

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -239,9 +240,10 @@ func (m *Model) applyPage(msg pageMsg) tea.Cmd {
 		m.status.retrying = true
 		d := backoff(m.status.retries)
 		m.status.retries++
+		m.status.outage, m.status.nextIn = errors.Is(msg.err, source.ErrUnavailable), d
 		return m.after(d, retryMsg{gen: msg.gen, kind: msg.kind})
 	}
-	m.status.err, m.status.retries = "", 0
+	m.status.err, m.status.retries, m.status.outage = "", 0, false
 	p := msg.page
 	rows := m.timelineRows()
 	// A step that found less than it asked for and did not reach the

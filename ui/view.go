@@ -485,13 +485,19 @@ func (m *Model) statusBar() string {
 	switch {
 	case m.status.err != "":
 		// The error gets the room: keep 12 cells on the left and the
-		// retry count whole; shorten the message itself.
+		// retry count whole; shorten the message itself. An outage is
+		// said as one: the error's advice (check the config) is for a
+		// start, not for a server that is restarting.
 		suffix := " "
 		if m.status.retrying {
-			suffix = fmt.Sprintf(" · reconnecting (attempt %d) ", m.status.retries)
+			suffix = fmt.Sprintf(" · reconnecting (attempt %d, next in %s) ", m.status.retries, numfmt.Duration(m.status.nextIn))
+		}
+		msg := safe(m.status.err)
+		if m.status.outage {
+			msg = "database not answering"
 		}
 		room := max(0, m.w-12-width(suffix)-1)
-		right = " " + clip(safe(m.status.err), room, th.Ellipsis) + suffix
+		right = " " + clip(msg, room, th.Ellipsis) + suffix
 		rightStyle = th.StatusErr
 	case m.status.toast != "":
 		right, rightStyle = " "+clip(safe(m.status.toast), max(0, m.w-13), th.Ellipsis)+" ", th.Toast
