@@ -105,7 +105,7 @@ func (m *Model) detailLines(e *activity.Event, w int) []string {
 			add(dim("  (none)"))
 		}
 	default:
-		add(th.DetailKey.Render("parameters") + " " + th.Security.Render(clip(safe(e.ParamsErr.Error()), max(1, w-11), th.Ellipsis)))
+		add(th.DetailKey.Render("parameters") + " " + th.Security.Render(clip("not decoded: "+safe(e.ParamsErr.Error()), max(1, w-11), th.Ellipsis)))
 	}
 	if m.detail.raw || !e.ParamsOK() {
 		add("")

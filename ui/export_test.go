@@ -288,7 +288,36 @@ func TestExportPathAndOverwrite(t *testing.T) {
 	if v := r.m.exp.path.Value(); v != "b.ndjson" {
 		t.Fatalf("after tab the path is %q", v)
 	}
-	r.press("esc")
+	// The choices stay in their places; only the bracket moves.
+	if v := plainView(r.m); !strings.Contains(v, "JSON array   ·  [ndjson (one event per line)]  ·   CSV") {
+		t.Fatalf("format line after tab:\n%s", v)
+	}
+	r.press("tab")
+	if v := r.m.exp.path.Value(); v != "b.csv" || !strings.Contains(plainView(r.m), "JSON array   ·   ndjson (one event per line)   ·  [CSV]") {
+		t.Fatalf("after a second tab the path is %q:\n%s", v, plainView(r.m))
+	}
+	r.press("enter")
+	data, err := os.ReadFile(filepath.Join(dir, "b.csv"))
+	if err != nil || !strings.HasPrefix(string(data), "id,time,user,type,category,severity,ip,country,description\r\n") {
+		t.Fatalf("CSV export: %q %v", data, err)
+	}
+	r.wantStatus("wrote 2 events to ./b.csv")
+	// A path typed with ./ in it is shown cleaned, also outside the
+	// start folder.
+	other := t.TempDir()
+	r.press("e")
+	r.clearPath()
+	r.typeText(other + "/./c.json")
+	r.press("enter")
+	r.wantStatus("wrote 2 events to " + other + "/c.json")
+	r.press("e")
+	r.clearPath()
+	r.typeText(other + "/./c.json")
+	r.press("enter")
+	if v := plainView(r.m); !strings.Contains(v, other+"/c.json exists. Overwrite it?") {
+		t.Fatalf("the overwrite question names the file as typed:\n%s", v)
+	}
+	r.press("esc", "esc")
 }
 
 // slowSource streams a few events and then waits, like a long export.

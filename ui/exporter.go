@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -148,9 +149,15 @@ func defaultName(first, last time.Time, f export.Format) string {
 	return "matomo-activity-" + stamp(first) + "_" + stamp(last) + ext(f)
 }
 
+// dialogFormats are the formats tab steps through, in the order shown.
+var dialogFormats = []export.Format{export.JSON, export.NDJSON, export.CSV}
+
 func ext(f export.Format) string {
-	if f == export.NDJSON {
+	switch f {
+	case export.NDJSON:
 		return ".ndjson"
+	case export.CSV:
+		return ".csv"
 	}
 	return ".json"
 }
@@ -181,6 +188,8 @@ func (m *Model) resolvePath(p string) (string, error) {
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(m.dir, p)
 	}
+	// Shown back in messages: /dir/./file reads as a different file.
+	p = filepath.Clean(p)
 	dir := filepath.Dir(p)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return "", fmt.Errorf("no folder %s", dir)
@@ -223,16 +232,12 @@ func (m *Model) exportKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.exp = nil
 		return nil
 	case msg.String() == "tab":
-		if x.format == export.JSON {
-			x.format = export.NDJSON
-		} else {
-			x.format = export.JSON
-		}
+		x.format = dialogFormats[(slices.Index(dialogFormats, x.format)+1)%len(dialogFormats)]
 		if x.edited {
 			// Follow the format in the user's name too when it ends in
-			// the other one's extension.
+			// another one's extension.
 			v := x.path.Value()
-			for _, e := range []string{".json", ".ndjson"} {
+			for _, e := range []string{".json", ".ndjson", ".csv"} {
 				if strings.HasSuffix(v, e) {
 					x.path.SetValue(strings.TrimSuffix(v, e) + ext(x.format))
 					x.path.CursorEnd()
@@ -475,12 +480,19 @@ func (m *Model) exportBox(w int) string {
 	b.WriteString("\n")
 	b.WriteString(label("to") + m.pathLine(inner-8))
 	b.WriteString("\n")
-	formats := "JSON array  ·  ndjson (one event per line)"
-	if x.format == export.NDJSON {
-		formats = "ndjson (one event per line)  ·  JSON array"
+	// The choices keep their places; the chosen one is bracketed.
+	b.WriteString(label("format"))
+	for i, f := range dialogFormats {
+		if i > 0 {
+			b.WriteString(th.DlgLabel.Render("  ·  "))
+		}
+		name := map[export.Format]string{export.JSON: "JSON array", export.NDJSON: "ndjson (one event per line)", export.CSV: "CSV"}[f]
+		if f == x.format {
+			b.WriteString(th.HelpKey.Render("[" + name + "]"))
+		} else {
+			b.WriteString(th.DlgLabel.Render(" " + name + " "))
+		}
 	}
-	first, rest, _ := strings.Cut(formats, "  ·  ")
-	b.WriteString(label("format") + th.HelpKey.Render("["+first+"]") + th.DlgLabel.Render("  "+rest))
 	b.WriteString("\n\n")
 	switch {
 	case x.stage == exportConfirm:

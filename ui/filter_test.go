@@ -331,3 +331,16 @@ func TestHostileLoginRoundTrip(t *testing.T) {
 		t.Fatalf("typing user:%q shows %v, want %v", shown, got, want)
 	}
 }
+
+// Long chips give way to the count: the status bar always says how many
+// events the query shows, whole.
+func TestStatusBarKeepsTheCount(t *testing.T) {
+	m := newModel(t, demoSource(), theme.NoColor(), 80, 24)
+	drain(t, m, m.setQuery(compile(t, `ip:203.0.113.66 since:"2026-11-21T00:00:00Z" type:ActivityLog/UserSignInFailed id:2000..3100 -user:"Matomo System"`)))
+	want := numfmt.Thousands(uint64(len(m.tl.events))) + " matches"
+	line := lastLines(plainView(m), 2)
+	if !strings.Contains(line, want) || !strings.Contains(line, "ip:203") {
+		t.Fatalf("status bar lost the count %q or all chips:\n%s", want, line)
+	}
+	checkFrame(t, m, 80, 24)
+}

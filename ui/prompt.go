@@ -222,7 +222,7 @@ func (m *Model) promptStatus(w int) string {
 	case promptQuery:
 		hint = " enter: apply · esc: cancel · ↑/↓: earlier queries · empty or ctrl+l: clear · e.g. user:alice cat:security since:1h -user:\"Matomo System\""
 	default:
-		hint = " enter: go · esc: cancel · e.g. 2026-11-20 10:00, -2h, yesterday, 10:00 (" + zoneName(m) + ")"
+		hint = " enter: go · esc: cancel · e.g. 2026-11-20 10:00, -2h, yesterday, 10:00 · times in " + zoneName(m)
 	}
 	return th.Status.Render(fit(hint, w, th.Ellipsis))
 }

@@ -448,37 +448,39 @@ func clipStyled(s string, w int) string {
 // on the right whatever is going on (scan progress, errors).
 func (m *Model) statusBar() string {
 	th := m.th
-	var left strings.Builder
-	left.WriteString(th.Status.Render(" "))
+	// The chips give way first when room runs short: the count, the
+	// follow badge and the selection are what the bar is for.
+	var chips, tail, pos strings.Builder
+	chips.WriteString(th.Status.Render(" "))
 	if m.query.Empty() {
-		left.WriteString(th.Status.Render("all events"))
+		chips.WriteString(th.Status.Render("all events"))
 	} else {
 		for _, t := range m.query.Terms {
 			style := th.Chip
 			if t.Negate {
 				style = th.ChipNeg
 			}
-			left.WriteString(style.Render(" " + safe(t.String()) + " "))
-			left.WriteString(th.Status.Render(" "))
+			chips.WriteString(style.Render(" " + safe(t.String()) + " "))
+			chips.WriteString(th.Status.Render(" "))
 		}
-		left.WriteString(th.Status.Render(m.countText()))
+		tail.WriteString(th.Status.Render(m.countText()))
 	}
 	if b := m.followBadge(); b != "" {
 		style := th.StatusKey
 		if m.fol.mode == followPaused {
 			style = th.StatusWarn
 		}
-		left.WriteString(style.Render(" " + b + " "))
+		tail.WriteString(style.Render(" " + b + " "))
 	}
 	if s := m.selectionText(); s != "" {
-		left.WriteString(th.StatusKey.Render(" " + s + " "))
+		tail.WriteString(th.StatusKey.Render(" " + s + " "))
 	}
 	if e := m.current(); e != nil {
-		pos := " · #" + numfmt.Thousands(e.ID)
+		p := " · #" + numfmt.Thousands(e.ID)
 		if m.hi > m.lo && e.ID >= m.lo && e.ID <= m.hi {
-			pos += fmt.Sprintf(" (%d%%)", int(float64(e.ID-m.lo)*100/float64(m.hi-m.lo)))
+			p += fmt.Sprintf(" (%d%%)", int(float64(e.ID-m.lo)*100/float64(m.hi-m.lo)))
 		}
-		left.WriteString(th.Status.Render(pos))
+		pos.WriteString(th.Status.Render(p))
 	}
 	var right string
 	var rightStyle lipgloss.Style
@@ -523,11 +525,20 @@ func (m *Model) statusBar() string {
 	}
 	rw := min(width(right), m.w)
 	right = clip(right, rw, th.Ellipsis)
-	l := left.String()
-	if width(l) > m.w-rw {
-		l = clipStyled(l, max(0, m.w-rw-1)) + th.Status.Render(th.Ellipsis)
+	room := m.w - rw
+	c, t, p := chips.String(), tail.String(), pos.String()
+	if width(c)+width(t)+width(p) > room {
+		p = "" // the position is in the detail pane too
 	}
-	return padStyled(l, m.w-rw, th.Status) + rightStyle.Render(right)
+	if over := width(c) + width(t) - room; over > 0 {
+		// Keep a little of the chips so the bar still reads as a query.
+		c = clipStyled(c, max(min(width(c), 8), width(c)-over-1)) + th.Status.Render(th.Ellipsis)
+	}
+	l := c + t + p
+	if width(l) > room {
+		l = clipStyled(l, max(0, room-1)) + th.Status.Render(th.Ellipsis)
+	}
+	return padStyled(l, room, th.Status) + rightStyle.Render(right)
 }
 
 // padStyled fills styled text to w cells with the style's background.
@@ -583,7 +594,7 @@ func (m *Model) hint() string {
 	case m.exp != nil && m.exp.stage == exportConfirm:
 		h = "y: overwrite · n/esc: choose another name"
 	case m.exp != nil:
-		h = "enter: write · tab: JSON array / ndjson · ←/→ ctrl+a ctrl+e: edit the path · esc: cancel"
+		h = "enter: write · tab: JSON array / ndjson / CSV · ←/→ ctrl+a ctrl+e: edit the path · esc: cancel"
 	case m.showHelp:
 		h = "? or esc: close help · q: quit"
 	case m.sum != nil:

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"matomo-audit/data/phpser"
+	"matomo-audit/internal/numfmt"
 )
 
 // MaxParamsBytes caps what is decoded per row: the column is LONGTEXT and a
@@ -20,7 +21,8 @@ import (
 const MaxParamsBytes = 1 << 20
 
 // ErrParamsTooLarge is the ParamsErr of rows whose parameters exceed MaxParamsBytes.
-var ErrParamsTooLarge = fmt.Errorf("parameters larger than %d bytes are not decoded", MaxParamsBytes)
+// Its text says why, not what: it follows "parameters not decoded:".
+var ErrParamsTooLarge = fmt.Errorf("larger than %s bytes", numfmt.Thousands(MaxParamsBytes))
 
 // Row is one activity_log row exactly as the database returned it.
 type Row struct {
