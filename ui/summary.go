@@ -607,9 +607,32 @@ func (m *Model) summaryBody(r *summary.Report, w int) []sumLine {
 		return fmt.Sprintf(" · %d", all)
 	}
 
+	// Addresses are never cut: their column is as wide as the widest of
+	// the report's, or left out when that would squeeze the description.
+	ipw, uw := 0, min(max(w/7, 10), 18)
+	if w >= 110 {
+		for _, list := range [][]summary.Item{r.Privileges, r.Plugins} {
+			for _, it := range list {
+				ipw = max(ipw, width(safe(it.IP)))
+			}
+		}
+		if w-3-11-1-uw-1-ipw-1 < 30 {
+			ipw = 0
+		}
+	}
+	kw := 16
+	if w >= 120 {
+		kw = 28
+	}
+	for _, b := range r.Bursts {
+		if b.By == "ip" {
+			kw = max(kw, width(b.Key))
+		}
+	}
+
 	heading("Privilege changes", shown(len(r.Privileges), r.PrivilegeCount))
 	for _, it := range r.Privileges {
-		out = append(out, m.itemLine(it, w))
+		out = append(out, m.itemLine(it, w, uw, ipw))
 	}
 	if len(r.Privileges) == 0 {
 		note("none")
@@ -618,7 +641,7 @@ func (m *Model) summaryBody(r *summary.Report, w int) []sumLine {
 	heading("Failed-login bursts", fmt.Sprintf(" · %d · %s in all · a burst is %d or more within %s",
 		len(r.Bursts), many(r.FailedLogins, "failed login"), r.BurstMin, r.BurstWithin))
 	for _, b := range r.Bursts {
-		out = append(out, m.burstLine(b, w))
+		out = append(out, m.burstLine(b, w, kw))
 	}
 	if len(r.Bursts) == 0 {
 		note("none")
@@ -626,7 +649,7 @@ func (m *Model) summaryBody(r *summary.Report, w int) []sumLine {
 
 	heading("Plugins", shown(len(r.Plugins), r.PluginCount))
 	for _, it := range r.Plugins {
-		out = append(out, m.itemLine(it, w))
+		out = append(out, m.itemLine(it, w, uw, ipw))
 	}
 	if len(r.Plugins) == 0 {
 		note("none installed, activated or removed")
@@ -663,15 +686,11 @@ func (m *Model) sevMark(sev string) (string, func(...string) string) {
 	return " ", m.th.Row.Render
 }
 
-// itemLine: mark, time, user, description and (when wide) the IP.
-func (m *Model) itemLine(it summary.Item, w int) sumLine {
+// itemLine: mark, time, user, description and the IP in a column ipw
+// wide (none when 0).
+func (m *Model) itemLine(it summary.Item, w, uw, ipw int) sumLine {
 	th := m.th
 	mark, markStyle := m.sevMark(it.Severity)
-	uw := min(max(w/7, 10), 18)
-	ipw := 0
-	if w >= 110 {
-		ipw = 22
-	}
 	dw := max(1, w-3-11-1-uw-1-ipw)
 	if ipw > 0 {
 		dw--
@@ -681,7 +700,7 @@ func (m *Model) itemLine(it summary.Item, w int) sumLine {
 	desc := fit(safe(it.Description), dw, th.Ellipsis)
 	ip := ""
 	if ipw > 0 {
-		ip = " " + fit(safe(it.IP), ipw, th.Ellipsis)
+		ip = " " + fit(safe(it.IP), ipw, "")
 	}
 	descStyle := th.Desc
 	if it.Severity == "security" {
@@ -692,15 +711,16 @@ func (m *Model) itemLine(it summary.Item, w int) sumLine {
 	return sumLine{styled: styled, plain: plain, query: it.Query, id: it.ID}
 }
 
-// burstLine: by what, the key, how many, when, and the others involved.
-func (m *Model) burstLine(b summary.Burst, w int) sumLine {
+// burstLine: by what, the key in a column kw wide, how many, when, and
+// the others involved. An address is never cut, as key or among the
+// others: the list ends at a whole entry.
+func (m *Model) burstLine(b summary.Burst, w, kw int) sumLine {
 	th := m.th
-	kw := 16
-	if w >= 120 {
-		kw = 28
-	}
 	by := fit(b.By, 5, "")
 	k := fit(safe(b.Key), kw, th.Ellipsis)
+	if b.By == "ip" {
+		k = padRight(safe(b.Key), kw)
+	}
 	count := fmt.Sprintf("%5s failed", numfmt.Thousands(uint64(b.Count)))
 	span := m.shortTime(b.First) + "–" + m.shortTime(b.Last)
 	if !b.First.IsZero() && !b.Last.IsZero() && b.First.In(m.loc).YearDay() == b.Last.In(m.loc).YearDay() {
@@ -715,16 +735,29 @@ func (m *Model) burstLine(b summary.Burst, w int) sumLine {
 	for _, o := range b.Others {
 		others = append(others, safe(o))
 	}
-	rest := label + strings.Join(others, ", ")
-	if extra := b.OtherCount - len(b.Others); extra > 0 {
-		rest += fmt.Sprintf(" (+%d)", extra)
-	}
-	if len(others) == 0 {
-		rest = ""
-	}
 	head := " " + th.MarkSecurity + " " + by + " "
+	restW := max(0, w-width(head)-width(k)-1-width(count)-2-17-2)
+	rest := ""
+	for i := range others {
+		suffix := ""
+		if more := b.OtherCount - i - 1; more > 0 {
+			suffix = fmt.Sprintf(" (+%d)", more)
+		}
+		next := label + strings.Join(others[:i+1], ", ") + suffix
+		if width(next) > restW && b.By == "login" {
+			// Addresses: as many whole ones as fit, and how many more.
+			rest = label + strings.Join(others[:i], ", ") + fmt.Sprintf(" (+%d)", b.OtherCount-i)
+			if i == 0 {
+				rest = label + fmt.Sprintf("%d addresses", b.OtherCount)
+				if b.OtherCount == 1 {
+					rest = label + "1 address"
+				}
+			}
+			break
+		}
+		rest = next
+	}
 	plain := head + k + " " + count + "  " + span + "  " + rest
-	restW := max(0, w-width(head)-kw-1-width(count)-2-17-2)
 	styled := " " + th.Security.Render(th.MarkSecurity) + " " + th.SumDim.Render(by) + " " + th.Security.Render(k) + " " +
 		th.Desc.Render(count) + "  " + th.Time.Render(span) + "  " + th.User.Render(clip(rest, restW, th.Ellipsis))
 	return sumLine{styled: styled, plain: plain, query: b.Query}

@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/base64"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -436,6 +437,39 @@ func TestSummaryHelp(t *testing.T) {
 		press(t, m, "esc")
 		if m.sum == nil || strings.Contains(plainView(m), "line down") {
 			t.Errorf("%v: esc did not close just the help", size)
+		}
+	}
+}
+
+// Addresses on the summary screen are whole or absent, never cut: a burst
+// key, an address among a login's, and a privilege change's.
+func TestSummaryAddressesWhole(t *testing.T) {
+	long := "2001:db8:85a3:1234:5678:8a2e:370:7334"
+	ip := func(s string) []byte { return netip.MustParseAddr(s).AsSlice() }
+	var rows []activity.Row
+	for i := 0; i < 8; i++ {
+		r := liveRow(uint64(i+1), "ActivityLog/UserSignInFailed", "root", clock.Add(-time.Hour+time.Duration(i)*time.Minute))
+		r.IP = ip(long)
+		rows = append(rows, r)
+	}
+	grant := liveRow(9, "ActivityLog/UserSetSuperUserAccess", "alice", clock.Add(-30*time.Minute))
+	grant.Params = `a:2:{s:10:"has_access";b:1;s:5:"items";a:1:{i:0;a:2:{s:4:"type";s:4:"user";s:4:"data";a:2:{s:5:"login";s:7:"mallory";s:5:"email";s:0:"";}}}}`
+	grant.IP = ip(long)
+	rows = append(rows, grant)
+	for _, w := range []int{80, 120, 160} {
+		m := newModel(t, demo.FromRows(rows, nil), theme.NoColor(), w, 40)
+		press(t, m, "s")
+		v := plainView(m)
+		var burst, login bool
+		for _, l := range strings.Split(v, "\n") {
+			if strings.Contains(l, "2001:db8:85a3") && !strings.Contains(l, long) {
+				t.Errorf("width %d: a cut address: %q", w, l)
+			}
+			burst = burst || strings.Contains(l, " ip ") && strings.Contains(l, long)
+			login = login || strings.Contains(l, " login ") && (strings.Contains(l, long) || strings.Contains(l, "from: 1 address"))
+		}
+		if !burst || !login && w >= 120 {
+			t.Errorf("width %d: the bursts lack the address (ip %v, login %v):\n%s", w, burst, login, v)
 		}
 	}
 }

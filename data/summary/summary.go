@@ -618,11 +618,10 @@ func (t *tally) add(e *activity.Event) {
 		t.users[fold] = u
 	}
 	u.add(e.Login)
-	t.cats[e.Category]++
-	if e.Severity == activity.Security && e.Category != "security" {
-		// As in the query language: cat:security, which the line jumps
-		// to, takes in every event of severity security.
-		t.cats["security"]++
+	// As in the query language: cat:security, which the line jumps to,
+	// takes in every event of severity security.
+	for _, c := range activity.CategoriesOf(e.Category, e.Severity) {
+		t.cats[c]++
 	}
 	if !e.Time.IsZero() && !e.Time.Before(r.Since) {
 		if i := int(e.Time.Sub(r.Since) / r.BucketWidth); i < len(r.Buckets) {
