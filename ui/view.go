@@ -628,20 +628,22 @@ func (m *Model) helpScreen(h int) []string {
 	th := m.th
 	inner := helpWidth(m.w)
 	lines := m.helpLines(inner)
+	// As wide as the widest line of all, so the box keeps its size while
+	// it scrolls.
+	bw := 0
+	for _, l := range lines {
+		bw = max(bw, min(width(l), inner))
+	}
 	rows := max(1, h-2)
 	if len(lines) > rows {
 		scroll := helpClamp(m.helpScroll, len(lines), rows)
 		more := len(lines) - scroll - (rows - 1)
 		shown := append([]string(nil), lines[scroll:scroll+rows-1]...)
-		hint := "↑ ↓ pgup pgdn: scroll · ? or esc: close"
+		hint := "j/k pgdn: scroll · esc: close"
 		if more > 0 {
 			hint = fmt.Sprintf("↓ %d more · ", more) + hint
 		}
 		lines = append(shown, th.HelpDesc.Render(clip(hint, inner, th.Ellipsis)))
-	}
-	bw := 0
-	for _, l := range lines {
-		bw = max(bw, min(width(l), inner))
 	}
 	for i, l := range lines {
 		lines[i] = padRight(clipStyled(l, bw), bw)
