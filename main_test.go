@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,7 +15,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -333,49 +331,12 @@ func TestDatabaseCommands(t *testing.T) {
 	}
 }
 
-// silentServer accepts connections and never answers, so the binary sits
-// in its handshake long enough to be looked at. Each accepted connection
-// is announced on the channel: the client is then waiting for the
-// server's greeting.
-func silentServer(t *testing.T) (string, <-chan struct{}) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	accepted := make(chan struct{}, 16)
-	var mu sync.Mutex
-	var conns []net.Conn
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			select {
-			case accepted <- struct{}{}:
-			default:
-			}
-		}
-	}()
-	return l.Addr().String(), accepted
-}
 
 func TestPasswordHiddenFromProcessList(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the process list is rewritten on Linux only")
 	}
-	addr, _ := silentServer(t)
+	addr, _ := dbtest.SilentServer(t)
 	dir := t.TempDir()
 	cmd := exec.Command(bin, "export", "--dsn", "audit:"+pw+"@tcp("+addr+")/matomo", "-o", filepath.Join(dir, "x.json"))
 	var errb bytes.Buffer
@@ -616,7 +577,7 @@ func TestVersionString(t *testing.T) {
 // ends every command with one line and 130, whatever error the cut-short
 // connection left; tail, whose normal end is Ctrl-C, exits 0.
 func TestInterruptWhileConnecting(t *testing.T) {
-	addr, accepted := silentServer(t)
+	addr, accepted := dbtest.SilentServer(t)
 	dsn := "audit:" + pw + "@tcp(" + addr + ")/matomo"
 	for _, c := range []struct {
 		args   []string
@@ -659,7 +620,7 @@ func TestInterruptWhileConnecting(t *testing.T) {
 // TestConnectTimeoutFlag: a server that accepts and never answers ends
 // after --connect-timeout with one line naming the server and the flag.
 func TestConnectTimeoutFlag(t *testing.T) {
-	addr, _ := silentServer(t)
+	addr, _ := dbtest.SilentServer(t)
 	for _, args := range [][]string{
 		{"--dsn", "audit:" + pw + "@tcp(" + addr + ")/matomo", "--connect-timeout", "200ms"},
 		{"export", "--dsn", "audit:" + pw + "@tcp(" + addr + ")/matomo", "--connect-timeout", "200ms"},
@@ -696,7 +657,7 @@ func onTerminal(t *testing.T, args ...string) string {
 // TestConnectingLine: on a terminal, "connecting to HOST:PORT…" shows at
 // once and is erased when connecting is over, by success or failure.
 func TestConnectingLine(t *testing.T) {
-	addr, _ := silentServer(t)
+	addr, _ := dbtest.SilentServer(t)
 	got := onTerminal(t, "export", "--dsn", "audit:"+pw+"@tcp("+addr+")/matomo", "--connect-timeout", "200ms")
 	want := "connecting to " + addr + "…\r\x1b[Kmatomo-audit: no answer from " + addr + " within 200ms"
 	if !strings.HasPrefix(got, want) || strings.Contains(got, pw) {

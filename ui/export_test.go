@@ -339,27 +339,32 @@ func (s *slowSource) Stream(ctx context.Context, f *query.Filter, from, to uint6
 	return err
 }
 
-func TestExportProgressAndCancel(t *testing.T) {
+// slowExport starts an export of 300 events whose writer stops after nine
+// and waits to be cancelled; done brings its result once it ends.
+func slowExport(t *testing.T) (r *liveRig, dir string, done <-chan tea.Msg) {
 	table := demo.FromRows(liveRows(1, 300, clock), nil)
 	slow := &slowSource{Source: table, sent: make(chan struct{})}
-	dir := t.TempDir()
-	r := newRig(t, table, Options{Source: slow, Dir: dir})
+	dir = t.TempDir()
+	r = newRig(t, table, Options{Source: slow, Dir: dir})
 	r.run(r.m.Init())
 	r.press("e")
 	_, cmd := r.m.Update(keyMsg("enter"))
 	// Run the writer as the runtime would, in its own goroutine.
 	var write tea.Cmd
 	for _, c := range cmd().(tea.BatchMsg) {
-		if c == nil {
-			continue
+		if c != nil {
+			write = c
+			break
 		}
-		c := c
-		write = func() tea.Msg { return c() }
-		break
 	}
-	done := make(chan tea.Msg, 1)
-	go func() { done <- write() }()
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- write() }()
 	<-slow.sent
+	return r, dir, ch
+}
+
+func TestExportProgressAndCancel(t *testing.T) {
+	r, dir, done := slowExport(t)
 	v := plainView(r.m)
 	for _, want := range []string{"Writing ./matomo-activity-", "9 of 300 events", "esc: cancel"} {
 		if !strings.Contains(v, want) {
@@ -392,25 +397,9 @@ func TestExportProgressAndCancel(t *testing.T) {
 
 // q, then y, while an export is written quits and leaves no file.
 func TestQuitDuringExport(t *testing.T) {
-	table := demo.FromRows(liveRows(1, 300, clock), nil)
-	slow := &slowSource{Source: table, sent: make(chan struct{})}
-	dir := t.TempDir()
-	r := newRig(t, table, Options{Source: slow, Dir: dir})
-	r.run(r.m.Init())
-	r.press("e")
-	_, cmd := r.m.Update(keyMsg("enter"))
-	var write tea.Cmd
-	for _, c := range cmd().(tea.BatchMsg) {
-		if c != nil {
-			write = c
-			break
-		}
-	}
-	done := make(chan tea.Msg, 1)
-	go func() { done <- write() }()
-	<-slow.sent
+	r, dir, done := slowExport(t)
 	r.m.Update(keyMsg("q"))
-	_, cmd = r.m.Update(keyMsg("y"))
+	_, cmd := r.m.Update(keyMsg("y"))
 	if cmd == nil || fmt.Sprintf("%T", cmd()) != "tea.QuitMsg" {
 		t.Fatal("y after q does not quit")
 	}

@@ -160,16 +160,23 @@ func (p *picker) refresh(m *Model) {
 }
 
 // patternItems are the query's patterns of key k, kept as entries of
-// their own so that applying does not lose them; count counts one.
-func (p *picker) patternItems(k query.Key, count func(pattern string) source.Group) []pickItem {
+// their own so that applying does not lose them; each counts the groups
+// it matches, as the evaluator would.
+func (p *picker) patternItems(k query.Key, groups map[string]source.Group, match func(pattern, name string) bool) []pickItem {
 	var out []pickItem
 	for key := range p.initial {
 		pat, ok := strings.CutPrefix(key, "p:")
 		if !ok {
 			continue
 		}
+		var n source.Group
+		for name, c := range groups {
+			if match(pat, name) {
+				addGroup(&n, c)
+			}
+		}
 		label := "pattern " + safe(query.Term{Key: k, Values: []string{pat}}.String())
-		out = append(out, pickItem{key: key, value: pat, label: label, count: count(pat)})
+		out = append(out, pickItem{key: key, value: pat, label: label, count: n})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
 	return out
@@ -226,15 +233,7 @@ func (m *Model) userItems(p *picker, st source.Stats) []pickItem {
 			g.spellings[lit] = 0
 		}
 	}
-	items := p.patternItems(query.KeyUser, func(pat string) source.Group {
-		var g source.Group
-		for login, c := range st.Users {
-			if query.MatchLogin(pat, login) {
-				addGroup(&g, c)
-			}
-		}
-		return g
-	})
+	items := p.patternItems(query.KeyUser, st.Users, query.MatchLogin)
 	nPat := len(items)
 	for fold, g := range groups {
 		name := ""
@@ -333,15 +332,7 @@ func (m *Model) typeItems(p *picker, st source.Stats) []pickItem {
 			addGroup(&g.count, byClass[fold])
 		}
 	}
-	items := p.patternItems(query.KeyType, func(pat string) source.Group {
-		var g source.Group
-		for typ, c := range st.Types {
-			if query.MatchType(pat, typ) {
-				addGroup(&g, c)
-			}
-		}
-		return g
-	})
+	items := p.patternItems(query.KeyType, st.Types, query.MatchType)
 	byCat := map[string][]pickItem{}
 	for fold, g := range groups {
 		byCat[g.cat] = append(byCat[g.cat], pickItem{key: "t:" + fold, value: query.EscapeLiteral(g.name), label: safe(g.name), count: g.count, cat: g.cat})

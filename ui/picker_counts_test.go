@@ -80,7 +80,7 @@ func lastLines(s string, n int) string {
 }
 
 func TestPickerCountsDemo(t *testing.T) {
-	for _, base := range []string{"", "cat:security", "-user:alice since:2026-11-21"} {
+	for _, base := range []string{"", "cat:security", "-user:alice since:2026-11-21", "user:*@example.org type:*Removed"} {
 		walkPickers(t, demoSource(), base)
 	}
 }

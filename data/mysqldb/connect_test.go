@@ -22,37 +22,6 @@ import (
 	"matomo-audit/data/sourcetest"
 )
 
-// silentListener accepts connections on a free loopback port and never
-// writes: a server that is there and does not answer.
-func silentListener(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	return l.Addr().String()
-}
 
 func unavailable(t *testing.T, err error) {
 	t.Helper()
@@ -62,7 +31,7 @@ func unavailable(t *testing.T, err error) {
 }
 
 func TestConnectTimeout(t *testing.T) {
-	addr := silentListener(t)
+	addr, _ := dbtest.SilentServer(t)
 	var told []string
 	start := time.Now()
 	_, err := Open(context.Background(), Options{
