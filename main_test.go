@@ -331,7 +331,6 @@ func TestDatabaseCommands(t *testing.T) {
 	}
 }
 
-
 func TestPasswordHiddenFromProcessList(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the process list is rewritten on Linux only")

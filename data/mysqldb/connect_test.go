@@ -22,7 +22,6 @@ import (
 	"matomo-audit/data/sourcetest"
 )
 
-
 func unavailable(t *testing.T, err error) {
 	t.Helper()
 	if !errors.Is(err, source.ErrUnavailable) {
