@@ -161,14 +161,14 @@ func quoteIfNeeded(k Key, v string) string {
 	if plain {
 		return v
 	}
-	return Quote(v)
+	return quote(v)
 }
 
-// Quote writes v as a quoted value that Parse reads back as exactly v:
+// quote writes v as a quoted value that Parse reads back as exactly v:
 // backslash and quote escaped, and every character the screen shows as an
 // escape (\x1b, \u202e, \r, \n, \t, \xff for a byte that is not UTF-8)
 // written as that same escape.
-func Quote(v string) string {
+func quote(v string) string {
 	return `"` + termsafe.Clean(strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v)) + `"`
 }
 
