@@ -16,95 +16,15 @@ import (
 	"time"
 )
 
-// globalIni is the database part of Matomo 5's config/global.ini.php,
-// verbatim, plus neighbouring sections whose syntax (arrays, "0;" values,
-// quoted and unquoted strings) must not disturb parsing.
-const globalIni = `; <?php exit; ?> DO NOT REMOVE THIS LINE
-; If you want to change some of these default values, the best practise is to override
-; them in your configuration file in config/config.ini.php. If you directly edit this file,
-; you will lose your changes when you upgrade Matomo.
-
-;--------
-; WARNING - YOU SHOULD NOT EDIT THIS FILE DIRECTLY - Edit config.ini.php instead.
-;--------
-
-[database]
-host =
-username =
-password =
-dbname =
-tables_prefix =
-port = 3306
-adapter = PDO\MYSQL
-type = InnoDB
-schema = Mysql
-
-; Database SSL Options START
-; Turn on or off SSL connection to database, possible values for enable_ssl: 1 or 0
-enable_ssl = 0
-; Direct path to server CA file, CA bundle supported (required for ssl connection)
-ssl_ca =
-; Direct path to client cert file (optional)
-ssl_cert =
-; Direct path to client key file (optional)
-ssl_key =
-; Direct path to CA cert files directory (optional)
-ssl_ca_path =
-; List of one or more ciphers for SSL encryption, in OpenSSL format (optional)
-ssl_cipher =
-; Whether to skip verification of self signed certificates (optional, only supported
-; w/ specific PHP versions, and is mostly for testing purposes)
-ssl_no_verify =
-; Database SSL Options END
-
-; if charset is set to utf8, Matomo will ensure that it is storing its data using UTF8 charset.
-charset = utf8
-
-; If configured, the following queries will be executed on the reader instead of the writer.
-[database_reader]
-host =
-username =
-password =
-dbname =
-port = 3306
-
-[database_tests]
-host = localhost
-username = "@USERNAME@"
-password =
-dbname = matomo_tests
-tables_prefix = matomotests_
-port = 3306
-adapter = PDO\MYSQL
-charset = utf8mb4
-ssl_no_verify = 1
-
-[log]
-log_writers[] = screen
-log_level = WARN
-logger_file_path = tmp/logs/matomo.log
-
-[ChainedCache]
-backends[] = array
-backends[] = file
-
-[RedisCache]
-host = "127.0.0.1"
-port = 6379
-unix_socket = ""
-timeout = 0.0
-password = ""
-
-[Debug]
-always_archive_data_period = 0;
-always_archive_data_day = 0;
-
-[General]
-enabled_periods_UI = "day,week,month,year,range"
-action_url_category_delimiter = /
-action_title_category_delimiter = ""
-currencies[BTC] = Bitcoin
-`
+// globalIni is Matomo's own config/global.ini.php (testdata, verbatim),
+// the defaults layer the tests put under their configs.
+var globalIni = func() string {
+	b, err := os.ReadFile("testdata/global.ini.php")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 // testPassword has every character that has tripped INI readers: comment
 // starters, the delimiter, quotes, backslashes, spaces and ini.v1's own
