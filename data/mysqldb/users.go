@@ -197,7 +197,10 @@ func (u *users) lookup(ctx context.Context, logins []string) (map[string]activit
 		logins = logins[len(part):]
 		args := make([]any, 0, 2*len(part))
 		for _, l := range part {
-			args = append(args, l, query.FoldLogin(l))
+			args = append(args, l)
+			if f := query.FoldLogin(l); f != l {
+				args = append(args, f)
+			}
 		}
 		q := "SELECT " + u.columns() + " FROM " + u.table +
 			" WHERE `login` IN (" + strings.TrimSuffix(strings.Repeat("?,", len(args)), ",") + ")"
