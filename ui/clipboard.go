@@ -9,6 +9,7 @@ import (
 	"matomo-audit/data/activity"
 	"matomo-audit/data/export"
 	"matomo-audit/internal/numfmt"
+	"matomo-audit/ui/cell"
 )
 
 // clipboardMax is the most a clipboard write may carry, in base64 bytes:
@@ -72,19 +73,19 @@ func (m *Model) lineText(e *activity.Event) string {
 	if !e.Time.IsZero() {
 		ts = e.Time.In(m.loc).Format("2006-01-02 15:04:05 MST")
 	}
-	user := safe(e.Login)
+	user := cell.Safe(e.Login)
 	switch {
 	case e.User.Kind.Pseudo():
 		user += m.th.MarkPseudo
 	case e.User.Kind == activity.UserGone:
 		user += m.th.MarkGone
 	}
-	parts := []string{ts, user, safe(e.Description)}
+	parts := []string{ts, user, cell.Safe(e.Description)}
 	if ip := e.IPText(); ip != "" {
 		parts = append(parts, ip)
 	}
 	if e.Country != "" {
-		parts = append(parts, safe(e.Country))
+		parts = append(parts, cell.Safe(e.Country))
 	}
 	return strings.Join(parts, "  ")
 }
@@ -93,9 +94,9 @@ func (m *Model) lineText(e *activity.Event) string {
 func size(n int) string {
 	switch {
 	case n >= 1<<20:
-		return uitoa(uint64(n)>>20) + "." + uitoa(uint64(n)*10>>20%10) + " MB"
+		return cell.Itoa(uint64(n)>>20) + "." + cell.Itoa(uint64(n)*10>>20%10) + " MB"
 	case n >= 1<<10:
-		return uitoa(uint64(n)>>10) + " KB"
+		return cell.Itoa(uint64(n)>>10) + " KB"
 	}
-	return uitoa(uint64(n)) + " B"
+	return cell.Itoa(uint64(n)) + " B"
 }

@@ -9,6 +9,7 @@ import (
 	"matomo-audit/data/activity"
 	"matomo-audit/data/phpser"
 	"matomo-audit/internal/numfmt"
+	"matomo-audit/ui/cell"
 )
 
 type detailState struct {
@@ -35,10 +36,10 @@ func (m *Model) detailLines(e *activity.Event, w int) []string {
 	add := func(s string) { out = append(out, s) }
 	field := func(label, value string, styled func(string) string) {
 		vw := max(1, w-labelWidth)
-		for i, l := range wrap(value, vw) {
+		for i, l := range cell.Wrap(value, vw) {
 			lab := strings.Repeat(" ", labelWidth)
 			if i == 0 {
-				lab = th.DetailKey.Render(fit(label, labelWidth, ""))
+				lab = th.DetailKey.Render(cell.Fit(label, labelWidth, ""))
 			}
 			add(lab + styled(l))
 		}
@@ -47,7 +48,7 @@ func (m *Model) detailLines(e *activity.Event, w int) []string {
 	dim := func(s string) string { return th.DetailDim.Render(s) }
 
 	title := fmt.Sprintf("Event #%s", numfmt.Thousands(e.ID))
-	add(th.DetailTitle.Render(clip(title, w, th.Ellipsis)))
+	add(th.DetailTitle.Render(cell.Clip(title, w, th.Ellipsis)))
 
 	if e.Time.IsZero() {
 		field("time", "(the row holds no valid date)", dim)
@@ -58,17 +59,17 @@ func (m *Model) detailLines(e *activity.Event, w int) []string {
 			field("", lt.Format("2006-01-02 15:04:05 MST")+" ("+m.loc.String()+")", dim)
 		}
 	}
-	field("user", safe(e.Login), plain)
+	field("user", cell.Safe(e.Login), plain)
 	note := userNote(e.User)
 	if e.User.Kind == activity.UserUnchecked && m.userProblem != "" {
-		note = "user marks are off: " + safe(m.userProblem)
+		note = "user marks are off: " + cell.Safe(m.userProblem)
 	}
 	if note != "" {
 		field("", note, dim)
 	}
-	field("type", safe(e.Type), plain)
+	field("type", cell.Safe(e.Type), plain)
 	if e.RawType != e.Type {
-		field("", "stored as "+safe(e.RawType), dim)
+		field("", "stored as "+cell.Safe(e.RawType), dim)
 	}
 	field("category", e.Category, plain)
 	sev := plain
@@ -84,7 +85,7 @@ func (m *Model) detailLines(e *activity.Event, w int) []string {
 		ip = "unknown"
 	}
 	if e.Country != "" {
-		ip += " · country " + safe(e.Country)
+		ip += " · country " + cell.Safe(e.Country)
 	}
 	field("ip", ip, plain)
 	if sites := e.Sites(); len(sites) > 0 {
@@ -94,7 +95,7 @@ func (m *Model) detailLines(e *activity.Event, w int) []string {
 		}
 		field("sites", strings.Join(ids, ", "), plain)
 	}
-	field("what", safe(e.Description), sev)
+	field("what", cell.Safe(e.Description), sev)
 	add("")
 	switch {
 	case e.ParamsOK():
@@ -105,12 +106,12 @@ func (m *Model) detailLines(e *activity.Event, w int) []string {
 			add(dim("  (none)"))
 		}
 	default:
-		add(th.DetailKey.Render("parameters") + " " + th.Security.Render(clip("not decoded: "+safe(e.ParamsErr.Error()), max(1, w-11), th.Ellipsis)))
+		add(th.DetailKey.Render("parameters") + " " + th.Security.Render(cell.Clip("not decoded: "+cell.Safe(e.ParamsErr.Error()), max(1, w-11), th.Ellipsis)))
 	}
 	if m.detail.raw || !e.ParamsOK() {
 		add("")
 		add(th.DetailKey.Render("stored parameters (r)"))
-		raw := safe(e.RawParams)
+		raw := cell.Safe(e.RawParams)
 		const rawCap = 64 << 10 // a screenful is enough; the export has all of it
 		if len(raw) > rawCap {
 			raw = raw[:rawCap] + " …(" + numfmt.Thousands(uint64(len(e.RawParams))) + " bytes)"
@@ -128,7 +129,7 @@ func hardwrap(s string, w int) string {
 	var b strings.Builder
 	line := 0
 	for _, r := range s {
-		rw := width(string(r))
+		rw := cell.Width(string(r))
 		if line+rw > w && line > 0 {
 			b.WriteByte('\n')
 			line = 0
@@ -156,13 +157,13 @@ func userNote(u activity.UserInfo) string {
 		}
 		if u.Account != "" {
 			// Logins compare case-insensitively, as in Matomo's table.
-			parts = append(parts, "account "+safe(u.Account))
+			parts = append(parts, "account "+cell.Safe(u.Account))
 		}
 		if u.SuperUser {
 			parts = append(parts, "super user")
 		}
 		if u.Email != "" {
-			parts = append(parts, safe(u.Email))
+			parts = append(parts, cell.Safe(u.Email))
 		}
 		return strings.Join(parts, " · ")
 	}
@@ -221,7 +222,7 @@ func (m *Model) treeAt(v phpser.Value, indent string, w int, out *[]string, dept
 			if en.Key.IsInt {
 				k = strconv.FormatInt(en.Key.Int, 10)
 			}
-			label = th.TreeKey.Render(safe(k)) + ": "
+			label = th.TreeKey.Render(cell.Safe(k)) + ": "
 		}
 		val := en.Value
 		container := val.Kind == phpser.KindArray || val.Kind == phpser.KindObject
@@ -238,7 +239,7 @@ func (m *Model) treeAt(v phpser.Value, indent string, w int, out *[]string, dept
 			}
 			head := strings.TrimSuffix(label, " ")
 			if val.Kind == phpser.KindObject && val.Class != "" {
-				head += " " + th.TreeOther.Render("("+safe(val.Class)+")")
+				head += " " + th.TreeOther.Render("("+cell.Safe(val.Class)+")")
 			}
 			*out = append(*out, indent+head)
 			m.treeAt(val, indent+"  ", w, out, depth+1)
@@ -246,8 +247,8 @@ func (m *Model) treeAt(v phpser.Value, indent string, w int, out *[]string, dept
 		}
 		text, style := m.scalar(val)
 		prefix := indent + label
-		pw := width(prefix)
-		for i, l := range wrap(text, max(1, w-pw)) {
+		pw := cell.Width(prefix)
+		for i, l := range cell.Wrap(text, max(1, w-pw)) {
 			if i == 0 {
 				*out = append(*out, prefix+style(l))
 			} else {
@@ -279,5 +280,5 @@ func (m *Model) scalar(v phpser.Value) (string, func(...string) string) {
 	if v.Str == "" {
 		return `""`, th.TreeOther.Render
 	}
-	return safe(v.Str), th.TreeString.Render
+	return cell.Safe(v.Str), th.TreeString.Render
 }

@@ -20,6 +20,7 @@ import (
 	"matomo-audit/data/export"
 	"matomo-audit/data/query"
 	"matomo-audit/theme"
+	"matomo-audit/ui/cell"
 )
 
 // exportRig is a model over n rows that exports into a temp folder.
@@ -89,7 +90,7 @@ func (m *Model) eventAt(id uint64) *activity.Event {
 			return &m.tl.events[i]
 		}
 	}
-	panic("no event #" + uitoa(id) + " in the window")
+	panic("no event #" + cell.Itoa(id) + " in the window")
 }
 
 func idRange(lo, hi uint64) []uint64 {
@@ -462,7 +463,7 @@ func TestCopy(t *testing.T) {
 	data, _ = base64.StdEncoding.DecodeString(strings.TrimSuffix(strings.TrimPrefix(raw[0], "\x1b]52;c;"), "\a"))
 	// The whole line as the timeline reads it, with the time's zone.
 	e := r.m.current()
-	want := e.Time.Format("2006-01-02 15:04:05") + " UTC  " + safe(e.Login) + "  " + safe(e.Description)
+	want := e.Time.Format("2006-01-02 15:04:05") + " UTC  " + cell.Safe(e.Login) + "  " + cell.Safe(e.Description)
 	if ip := e.IPText(); ip != "" {
 		want += "  " + ip
 	}
@@ -472,7 +473,7 @@ func TestCopy(t *testing.T) {
 	if string(data) != want || bytes.Contains(data, []byte{0x1b}) {
 		t.Fatalf("Y copied %q, want %q", data, want)
 	}
-	if line := plainView(r.m); !strings.Contains(line, safe(e.Description)) || !strings.Contains(line, e.Time.Format("2006-01-02 15:04:05")) {
+	if line := plainView(r.m); !strings.Contains(line, cell.Safe(e.Description)) || !strings.Contains(line, e.Time.Format("2006-01-02 15:04:05")) {
 		t.Fatalf("the copied line is not the screen's:\n%s", line)
 	}
 
@@ -498,7 +499,7 @@ func TestCopy(t *testing.T) {
 func TestGoldenExport(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
 		for _, th := range []theme.Theme{theme.Dark(), theme.NoColor()} {
-			name := th.Name + "-" + uitoa(uint64(size[0])) + "x" + uitoa(uint64(size[1]))
+			name := th.Name + "-" + cell.Itoa(uint64(size[0])) + "x" + cell.Itoa(uint64(size[1]))
 			t.Run(name+"-selection", func(t *testing.T) {
 				m := newModel(t, demoSource(), th, size[0], size[1])
 				press(t, m, "k", "k", "k", "v", "k", "k", "k", "k")

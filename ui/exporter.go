@@ -20,6 +20,7 @@ import (
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
 	"matomo-audit/internal/numfmt"
+	"matomo-audit/ui/cell"
 )
 
 type exportStage uint8
@@ -406,7 +407,7 @@ func (m *Model) exportWhat() string {
 	x := m.exp
 	q := ""
 	if x.what != "" {
-		q = " matching " + safe(x.what)
+		q = " matching " + cell.Safe(x.what)
 	}
 	if !x.whole {
 		n, done, pct := m.selectionCount()
@@ -417,13 +418,13 @@ func (m *Model) exportWhat() string {
 		case n == 0:
 			return "the selected events" + ids + q + ", counting…"
 		}
-		return "≥" + many(n, "selected event") + ids + q + ", counting " + uitoa(pct) + "%"
+		return "≥" + many(n, "selected event") + ids + q + ", counting " + cell.Itoa(pct) + "%"
 	}
 	if x.empty {
 		if x.what == "" {
 			return "nothing: the table is empty"
 		}
-		return "nothing: no event matches " + safe(x.what)
+		return "nothing: no event matches " + cell.Safe(x.what)
 	}
 	if n, ok := m.exportTotal(); ok {
 		if x.what == "" {
@@ -458,17 +459,17 @@ func (m *Model) exportTotal() (uint64, bool) {
 func (m *Model) exportBox(w int) string {
 	th, x := m.th, m.exp
 	inner := max(20, min(w-8, 100))
-	label := func(s string) string { return th.DlgLabel.Render(padRight(s, 8)) }
+	label := func(s string) string { return th.DlgLabel.Render(cell.PadRight(s, 8)) }
 	var b strings.Builder
 	if x.stage == exportWriting {
-		b.WriteString(th.HelpTitle.Render("Writing " + safe(m.shortPath(x.target))))
+		b.WriteString(th.HelpTitle.Render("Writing " + cell.Safe(m.shortPath(x.target))))
 		b.WriteString("\n\n")
 		b.WriteString(m.progressBar(inner))
 		b.WriteString("\n")
-		b.WriteString(th.DlgValue.Render(fit(m.progressText(), inner, th.Ellipsis)))
+		b.WriteString(th.DlgValue.Render(cell.Fit(m.progressText(), inner, th.Ellipsis)))
 		b.WriteString("\n\n")
 		if x.quitAsked {
-			b.WriteString(th.DlgWarn.Render(fit("Quit and drop this export? q or y: quit · any other key: keep writing", inner, th.Ellipsis)))
+			b.WriteString(th.DlgWarn.Render(cell.Fit("Quit and drop this export? q or y: quit · any other key: keep writing", inner, th.Ellipsis)))
 		} else {
 			b.WriteString(th.DlgLabel.Render("esc: cancel (no file is left behind) · q: quit"))
 		}
@@ -476,7 +477,7 @@ func (m *Model) exportBox(w int) string {
 	}
 	b.WriteString(th.HelpTitle.Render("Export"))
 	b.WriteString("\n\n")
-	b.WriteString(label("what") + th.DlgValue.Render(fit(m.exportWhat(), inner-8, th.Ellipsis)))
+	b.WriteString(label("what") + th.DlgValue.Render(cell.Fit(m.exportWhat(), inner-8, th.Ellipsis)))
 	b.WriteString("\n")
 	b.WriteString(label("to") + m.pathLine(inner-8))
 	b.WriteString("\n")
@@ -496,13 +497,13 @@ func (m *Model) exportBox(w int) string {
 	b.WriteString("\n\n")
 	switch {
 	case x.stage == exportConfirm:
-		b.WriteString(th.DlgWarn.Render(fit(safe(m.shortPath(x.target))+" exists. Overwrite it? y / n", inner, th.Ellipsis)))
+		b.WriteString(th.DlgWarn.Render(cell.Fit(cell.Safe(m.shortPath(x.target))+" exists. Overwrite it? y / n", inner, th.Ellipsis)))
 	case x.errMsg != "":
-		b.WriteString(th.DlgWarn.Render(fit(safe(x.errMsg), inner, th.Ellipsis)))
+		b.WriteString(th.DlgWarn.Render(cell.Fit(cell.Safe(x.errMsg), inner, th.Ellipsis)))
 	case x.empty:
 		b.WriteString(th.DlgWarn.Render("nothing to export · esc: close"))
 	default:
-		b.WriteString(th.DlgLabel.Render(fit("enter: write · tab: format · esc: cancel · files are written 0600", inner, th.Ellipsis)))
+		b.WriteString(th.DlgLabel.Render(cell.Fit("enter: write · tab: format · esc: cancel · files are written 0600", inner, th.Ellipsis)))
 	}
 	return th.HelpBox.Render(b.String())
 }
@@ -514,19 +515,19 @@ func (m *Model) pathLine(w int) string {
 	v := []rune(x.path.Value())
 	pos := min(x.path.Position(), len(v))
 	start := 0
-	for width(string(v[start:pos]))+1 > w && start < pos {
+	for cell.Width(string(v[start:pos]))+1 > w && start < pos {
 		start++
 	}
 	var b strings.Builder
 	used := 0
 	for i := start; i < len(v) && used < w-1; i++ {
-		ch := safe(string(v[i]))
+		ch := cell.Safe(string(v[i]))
 		if i == pos {
 			b.WriteString(m.th.Cursor.Render(ch))
 		} else {
 			b.WriteString(m.th.DlgValue.Render(ch))
 		}
-		used += width(ch)
+		used += cell.Width(ch)
 	}
 	if pos >= len(v) {
 		b.WriteString(m.th.Cursor.Render(" "))

@@ -8,6 +8,7 @@ import (
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
 	"matomo-audit/internal/numfmt"
+	"matomo-audit/ui/cell"
 )
 
 // setQuery applies a new query: the window is reloaded around the event
@@ -202,5 +203,5 @@ func (m *Model) countText() string {
 	}
 	span := max(c.hi-m.lo+1, 1)
 	pct := (c.next - m.lo) * 100 / span
-	return "≥" + numfmt.Thousands(c.stats.Matches) + " matches, counting " + uitoa(pct) + "%"
+	return "≥" + numfmt.Thousands(c.stats.Matches) + " matches, counting " + cell.Itoa(pct) + "%"
 }

@@ -13,6 +13,7 @@ import (
 	"matomo-audit/data/sourcetest"
 	"matomo-audit/internal/numfmt"
 	"matomo-audit/theme"
+	"matomo-audit/ui/cell"
 )
 
 func typeText(t *testing.T, m *Model, s string) {
@@ -323,7 +324,7 @@ func TestHostileLoginRoundTrip(t *testing.T) {
 		t.Fatalf("/ enter changed the result: %q %v, was %v", r.m.query.String(), got, want)
 	}
 	// What the screen shows for that login, typed by hand inside quotes.
-	shown := safe(login)
+	shown := cell.Safe(login)
 	r.press("ctrl+l", "/")
 	typeText(t, r.m, `user:"`+shown+`"`)
 	r.press("enter")

@@ -17,6 +17,7 @@ import (
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
 	"matomo-audit/theme"
+	"matomo-audit/ui/cell"
 )
 
 // clock is the fixed "now" of every UI test, so ages and the demo data
@@ -201,7 +202,7 @@ func hostileRows() []activity.Row {
 	return rows
 }
 
-func itoa(n int) string { return uitoa(uint64(n)) }
+func itoa(n int) string { return cell.Itoa(uint64(n)) }
 
 func compile(t testing.TB, q string) *query.Query {
 	t.Helper()

@@ -15,6 +15,7 @@ import (
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
 	"matomo-audit/internal/numfmt"
+	"matomo-audit/ui/cell"
 )
 
 type pickerKind uint8
@@ -175,7 +176,7 @@ func (p *picker) patternItems(k query.Key, groups map[string]source.Group, match
 				addGroup(&n, c)
 			}
 		}
-		label := "pattern " + safe(query.Term{Key: k, Values: []string{pat}}.String())
+		label := "pattern " + cell.Safe(query.Term{Key: k, Values: []string{pat}}.String())
 		out = append(out, pickItem{key: key, value: pat, label: label, count: n})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
@@ -247,7 +248,7 @@ func (m *Model) userItems(p *picker, st source.Stats) []pickItem {
 				}
 			}
 		}
-		it := pickItem{key: "u:" + fold, value: query.EscapeLiteral(name), label: safe(name), count: g.count}
+		it := pickItem{key: "u:" + fold, value: query.EscapeLiteral(name), label: cell.Safe(name), count: g.count}
 		var notes, others []string
 		switch info := activity.PseudoUser(name); {
 		case info.Kind.Pseudo():
@@ -259,7 +260,7 @@ func (m *Model) userItems(p *picker, st source.Stats) []pickItem {
 		}
 		for sp := range g.spellings {
 			if sp != name {
-				others = append(others, safe(sp))
+				others = append(others, cell.Safe(sp))
 			}
 		}
 		if len(others) > 0 {
@@ -335,7 +336,7 @@ func (m *Model) typeItems(p *picker, st source.Stats) []pickItem {
 	items := p.patternItems(query.KeyType, st.Types, query.MatchType)
 	byCat := map[string][]pickItem{}
 	for fold, g := range groups {
-		byCat[g.cat] = append(byCat[g.cat], pickItem{key: "t:" + fold, value: query.EscapeLiteral(g.name), label: safe(g.name), count: g.count, cat: g.cat})
+		byCat[g.cat] = append(byCat[g.cat], pickItem{key: "t:" + fold, value: query.EscapeLiteral(g.name), label: cell.Safe(g.name), count: g.count, cat: g.cat})
 	}
 	for _, cat := range activity.Categories() {
 		list := byCat[cat]
@@ -522,10 +523,10 @@ func (m *Model) pickerView(w, h int) []string {
 		status += " · applying also replaces " + strings.Join(p.others, " ")
 	}
 	var lines []string
-	lines = append(lines, th.HelpTitle.Render(clip(title+" · "+mode+" · "+uitoa(uint64(len(p.selected)))+" selected", inner, th.Ellipsis)))
-	lines = append(lines, th.HelpDesc.Render(clip(safe(status), inner, th.Ellipsis)))
+	lines = append(lines, th.HelpTitle.Render(cell.Clip(title+" · "+mode+" · "+cell.Itoa(uint64(len(p.selected)))+" selected", inner, th.Ellipsis)))
+	lines = append(lines, th.HelpDesc.Render(cell.Clip(cell.Safe(status), inner, th.Ellipsis)))
 	search := "search: " + p.input.Value()
-	lines = append(lines, th.HelpKey.Render(clip(safe(search), inner-1, th.Ellipsis))+th.Cursor.Render(" "))
+	lines = append(lines, th.HelpKey.Render(cell.Clip(cell.Safe(search), inner-1, th.Ellipsis))+th.Cursor.Render(" "))
 	listH := max(1, h-2-len(lines)-2)
 	if p.cursor < p.offset {
 		p.offset = p.cursor
@@ -547,36 +548,36 @@ func (m *Model) pickerView(w, h int) []string {
 		if it.count.Count > 0 {
 			cnt = numfmt.Thousands(it.count.Count) + " · last " + it.count.Last.In(m.loc).Format("2006-01-02 15:04")
 		}
-		name := clip(it.label, inner/2, th.Ellipsis) + it.mark
+		name := cell.Clip(it.label, inner/2, th.Ellipsis) + it.mark
 		if it.note != "" {
 			name += " (" + it.note + ")"
 		}
-		left := fit(box+indent+name, inner-width(cnt)-1, th.Ellipsis)
+		left := cell.Fit(box+indent+name, inner-cell.Width(cnt)-1, th.Ellipsis)
 		line := left + " " + cnt
 		switch {
 		case i == p.cursor:
-			line = th.Cursor.Render(fit(line, inner, ""))
+			line = th.Cursor.Render(cell.Fit(line, inner, ""))
 		case it.header:
-			line = th.HelpKey.Render(fit(line, inner, ""))
+			line = th.HelpKey.Render(cell.Fit(line, inner, ""))
 		default:
-			line = th.HelpDesc.Render(fit(line, inner, ""))
+			line = th.HelpDesc.Render(cell.Fit(line, inner, ""))
 		}
 		lines = append(lines, line)
 	}
 	if len(p.shown) == 0 {
-		lines = append(lines, th.Empty.Render(fit("nothing matches", inner, "")))
+		lines = append(lines, th.Empty.Render(cell.Fit("nothing matches", inner, "")))
 	}
 	for len(lines) < 3+listH {
 		lines = append(lines, strings.Repeat(" ", inner))
 	}
-	lines = append(lines, th.HelpDesc.Render(fit(m.help.ShortHelpView(m.keys.PickerHelp()), inner, th.Ellipsis)))
+	lines = append(lines, th.HelpDesc.Render(cell.Fit(m.help.ShortHelpView(m.keys.PickerHelp()), inner, th.Ellipsis)))
 	box := th.HelpBox.Render(strings.Join(lines, "\n"))
-	return placeBox(box, w, h)
+	return cell.PlaceBox(box, w, h)
 }
 
 func orAll(q string) string {
 	if q == "" {
 		return "all events"
 	}
-	return safe(q)
+	return cell.Safe(q)
 }

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"matomo-audit/data/query"
+	"matomo-audit/ui/cell"
 )
 
 type promptKind uint8
@@ -176,7 +177,7 @@ func (m *Model) promptLine(w int) string {
 	}
 	runes := []rune(p.input.Value())
 	pos := p.input.Position()
-	avail := max(1, w-width(label)-1)
+	avail := max(1, w-cell.Width(label)-1)
 	start := 0
 	if pos >= avail {
 		start = pos - avail + 1
@@ -185,8 +186,8 @@ func (m *Model) promptLine(w int) string {
 	b.WriteString(th.HintKey.Render(label))
 	used := 0
 	for i := start; i < len(runes) && used < avail; i++ {
-		ch := safe(string(runes[i]))
-		cw := width(ch)
+		ch := cell.Safe(string(runes[i]))
+		cw := cell.Width(ch)
 		if used+cw > avail {
 			break
 		}
@@ -203,7 +204,7 @@ func (m *Model) promptLine(w int) string {
 	if pos >= len(runes) && used < avail {
 		b.WriteString(th.Cursor.Render(" "))
 	}
-	return padRight(clipStyled(b.String(), w), w)
+	return cell.PadRight(cell.ClipStyled(b.String(), w), w)
 }
 
 // promptStatus is the line above the prompt: the mistake, or what the
@@ -213,9 +214,9 @@ func (m *Model) promptStatus(w int) string {
 	if p.errMsg != "" {
 		msg := " " + p.errMsg
 		if p.errCol > 0 {
-			msg = " column " + uitoa(uint64(p.errCol)) + ": " + p.errMsg
+			msg = " column " + cell.Itoa(uint64(p.errCol)) + ": " + p.errMsg
 		}
-		return th.StatusErr.Render(fit(msg, w, th.Ellipsis))
+		return th.StatusErr.Render(cell.Fit(msg, w, th.Ellipsis))
 	}
 	var hint string
 	switch p.kind {
@@ -224,5 +225,5 @@ func (m *Model) promptStatus(w int) string {
 	default:
 		hint = " enter: go · esc: cancel · e.g. 2026-11-20 10:00, -2h, yesterday, 10:00 · times in " + zoneName(m)
 	}
-	return th.Status.Render(fit(hint, w, th.Ellipsis))
+	return th.Status.Render(cell.Fit(hint, w, th.Ellipsis))
 }

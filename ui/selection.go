@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"matomo-audit/internal/numfmt"
+	"matomo-audit/ui/cell"
 )
 
 // selection is a range of events from an anchor (where v was pressed) to
@@ -114,7 +115,7 @@ func (m *Model) countSelection() tea.Cmd {
 	if !ok || m.windowCovers(lo, hi) {
 		return nil
 	}
-	key := "\x00selection\x00" + m.query.String() + "\x00" + uitoa(lo) + "-" + uitoa(hi)
+	key := "\x00selection\x00" + m.query.String() + "\x00" + cell.Itoa(lo) + "-" + cell.Itoa(hi)
 	if key == m.sel.countKey {
 		return m.countStep(m.counts[key])
 	}
@@ -144,5 +145,5 @@ func (m *Model) selectionText() string {
 	case n == 0:
 		return "selected: counting…" + ids
 	}
-	return "selected ≥" + numfmt.Thousands(n) + " events" + ids + ", counting " + uitoa(pct) + "%"
+	return "selected ≥" + numfmt.Thousands(n) + " events" + ids + ", counting " + cell.Itoa(pct) + "%"
 }

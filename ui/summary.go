@@ -14,6 +14,7 @@ import (
 	"matomo-audit/data/query"
 	"matomo-audit/data/summary"
 	"matomo-audit/internal/numfmt"
+	"matomo-audit/ui/cell"
 )
 
 // summaryState is the summary screen (s): who tried to get in, who gained
@@ -369,8 +370,8 @@ func (m *Model) summaryView(w, h int) []string {
 		if s.running {
 			msg = "  " + m.summaryProgress() + " · esc cancels"
 		}
-		out = append(out, th.Empty.Render(fit(msg, w, th.Ellipsis)))
-		return padLines(out, w, h)
+		out = append(out, th.Empty.Render(cell.Fit(msg, w, th.Ellipsis)))
+		return cell.Lines(out, w, h)
 	}
 	top := m.summaryTop(h)
 	out = append(out, m.summaryTitle(s.rep, w))
@@ -392,32 +393,22 @@ func (m *Model) summaryView(w, h int) []string {
 	for i := offset; i < len(lines) && i < offset+rows; i++ {
 		l := lines[i]
 		if i == cur {
-			out = append(out, th.Cursor.Render(fit(th.MarkCursor+l.plain[1:], w, th.Ellipsis)))
+			out = append(out, th.Cursor.Render(cell.Fit(th.MarkCursor+l.plain[1:], w, th.Ellipsis)))
 			continue
 		}
-		out = append(out, padRight(clipStyled(l.styled, w), w))
+		out = append(out, cell.PadRight(cell.ClipStyled(l.styled, w), w))
 	}
 	if more := len(lines) - offset - rows; more > 0 && len(out) < h {
-		out = append(out, th.SumDim.Render(fit(fmt.Sprintf("  ↓ %d more lines (j/k, pgdn)", more), w, th.Ellipsis)))
+		out = append(out, th.SumDim.Render(cell.Fit(fmt.Sprintf("  ↓ %d more lines (j/k, pgdn)", more), w, th.Ellipsis)))
 	}
-	return padLines(out, w, h)
-}
-
-func padLines(out []string, w, h int) []string {
-	for len(out) < h {
-		out = append(out, "")
-	}
-	for i := range out {
-		out[i] = padRight(out[i], w)
-	}
-	return out[:h]
+	return cell.Lines(out, w, h)
 }
 
 // summaryProgress says how far the run has read.
 func (m *Model) summaryProgress() string {
 	s := m.sum
 	done, total := s.prog.done.Load(), s.prog.total.Load()
-	name := safe(m.summaryWindow().Name)
+	name := cell.Safe(m.summaryWindow().Name)
 	if total == 0 {
 		return "summary " + name + ": finding the window…"
 	}
@@ -450,7 +441,7 @@ func (m *Model) summaryTitle(r *summary.Report, w int) string {
 	}
 	filter := "all events"
 	if q != "" {
-		filter = safe(q)
+		filter = cell.Safe(q)
 	}
 	left := " Summary · " + windowName(win.Name, source) + " · " + filter
 	if r != nil {
@@ -468,14 +459,14 @@ func (m *Model) summaryTitle(r *summary.Report, w int) string {
 		} else {
 			right.WriteString(th.SumDim.Render(" " + l.name + " "))
 		}
-		rw += width(l.name) + 2
+		rw += cell.Width(l.name) + 2
 	}
 	right.WriteString(th.SumDim.Render(" "))
 	rw++
-	if w-rw < width(left) {
-		return th.SumTitle.Render(fit(left, w, th.Ellipsis))
+	if w-rw < cell.Width(left) {
+		return th.SumTitle.Render(cell.Fit(left, w, th.Ellipsis))
 	}
-	return th.SumTitle.Render(fit(left, w-rw, th.Ellipsis)) + right.String()
+	return th.SumTitle.Render(cell.Fit(left, w-rw, th.Ellipsis)) + right.String()
 }
 
 type rung struct {
@@ -532,20 +523,20 @@ func (m *Model) summarySpark(r *summary.Report, w int) (string, string) {
 			b.WriteString(th.Spark.Render(bar))
 		}
 	}
-	spark := padRight(b.String(), w)
+	spark := cell.PadRight(b.String(), w)
 	if r.Peak < 0 || peakCell < 0 {
-		return spark, th.SumDim.Render(fit("  no events in this window", w, th.Ellipsis))
+		return spark, th.SumDim.Render(cell.Fit("  no events in this window", w, th.Ellipsis))
 	}
 	at := r.Since.Add(time.Duration(r.Peak) * r.BucketWidth)
 	note := fmt.Sprintf("peak %s in %s from %s", many(r.Buckets[r.Peak], "event"), numfmt.Duration(r.BucketWidth), m.shortTime(at))
 	pos := 1 + peakCell
 	var line string
-	if pos+2+width(note) <= w || pos < width(note)+2 {
-		line = strings.Repeat(" ", pos) + th.SparkPeak.Render(th.MarkPeak) + th.SumDim.Render(clip(" "+note, max(0, w-pos-1), th.Ellipsis))
+	if pos+2+cell.Width(note) <= w || pos < cell.Width(note)+2 {
+		line = strings.Repeat(" ", pos) + th.SparkPeak.Render(th.MarkPeak) + th.SumDim.Render(cell.Clip(" "+note, max(0, w-pos-1), th.Ellipsis))
 	} else {
-		line = th.SumDim.Render(fit(note+" ", pos, th.Ellipsis)) + th.SparkPeak.Render(th.MarkPeak)
+		line = th.SumDim.Render(cell.Fit(note+" ", pos, th.Ellipsis)) + th.SparkPeak.Render(th.MarkPeak)
 	}
-	return spark, padRight(line, w)
+	return spark, cell.PadRight(line, w)
 }
 
 // resample merges buckets into cells sums and says which cell holds the
@@ -592,13 +583,13 @@ func (m *Model) summaryBody(r *summary.Report, w int) []sumLine {
 	th := m.th
 	var out []sumLine
 	note := func(s string) {
-		out = append(out, sumLine{styled: th.Empty.Render(fit("    "+s, w, th.Ellipsis))})
+		out = append(out, sumLine{styled: th.Empty.Render(cell.Fit("    "+s, w, th.Ellipsis))})
 	}
 	heading := func(title, detail string) {
 		if len(out) > 0 {
 			out = append(out, sumLine{})
 		}
-		out = append(out, sumLine{styled: th.SumSection.Render(" "+title) + th.SumDim.Render(clip(detail, max(0, w-width(title)-1), th.Ellipsis))})
+		out = append(out, sumLine{styled: th.SumSection.Render(" "+title) + th.SumDim.Render(cell.Clip(detail, max(0, w-cell.Width(title)-1), th.Ellipsis))})
 	}
 	shown := func(n, all int) string {
 		if n < all {
@@ -613,7 +604,7 @@ func (m *Model) summaryBody(r *summary.Report, w int) []sumLine {
 	if w >= 110 {
 		for _, list := range [][]summary.Item{r.Privileges, r.Plugins} {
 			for _, it := range list {
-				ipw = max(ipw, width(safe(it.IP)))
+				ipw = max(ipw, cell.Width(cell.Safe(it.IP)))
 			}
 		}
 		if w-3-11-1-uw-1-ipw-1 < 30 {
@@ -626,7 +617,7 @@ func (m *Model) summaryBody(r *summary.Report, w int) []sumLine {
 	}
 	for _, b := range r.Bursts {
 		if b.By == "ip" {
-			kw = max(kw, width(b.Key))
+			kw = max(kw, cell.Width(b.Key))
 		}
 	}
 
@@ -695,12 +686,12 @@ func (m *Model) itemLine(it summary.Item, w, uw, ipw int) sumLine {
 	if ipw > 0 {
 		dw--
 	}
-	ts := fit(m.shortTime(it.Time), 11, "")
-	user := fit(safe(it.User), uw, th.Ellipsis)
-	desc := fit(safe(it.Description), dw, th.Ellipsis)
+	ts := cell.Fit(m.shortTime(it.Time), 11, "")
+	user := cell.Fit(cell.Safe(it.User), uw, th.Ellipsis)
+	desc := cell.Fit(cell.Safe(it.Description), dw, th.Ellipsis)
 	ip := ""
 	if ipw > 0 {
-		ip = " " + fit(safe(it.IP), ipw, "")
+		ip = " " + cell.Fit(cell.Safe(it.IP), ipw, "")
 	}
 	descStyle := th.Desc
 	if it.Severity == "security" {
@@ -716,27 +707,27 @@ func (m *Model) itemLine(it summary.Item, w, uw, ipw int) sumLine {
 // others: the list ends at a whole entry.
 func (m *Model) burstLine(b summary.Burst, w, kw int) sumLine {
 	th := m.th
-	by := fit(b.By, 5, "")
-	k := fit(safe(b.Key), kw, th.Ellipsis)
+	by := cell.Fit(b.By, 5, "")
+	k := cell.Fit(cell.Safe(b.Key), kw, th.Ellipsis)
 	if b.By == "ip" {
-		k = padRight(safe(b.Key), kw)
+		k = cell.PadRight(cell.Safe(b.Key), kw)
 	}
 	count := fmt.Sprintf("%5s failed", numfmt.Thousands(uint64(b.Count)))
 	span := m.shortTime(b.First) + "–" + m.shortTime(b.Last)
 	if !b.First.IsZero() && !b.Last.IsZero() && b.First.In(m.loc).YearDay() == b.Last.In(m.loc).YearDay() {
 		span = m.shortTime(b.First) + "–" + b.Last.In(m.loc).Format("15:04")
 	}
-	span = fit(span, 17, "")
+	span = cell.Fit(span, 17, "")
 	label := "logins: "
 	if b.By == "login" {
 		label = "from: "
 	}
 	others := make([]string, 0, len(b.Others))
 	for _, o := range b.Others {
-		others = append(others, safe(o))
+		others = append(others, cell.Safe(o))
 	}
 	head := " " + th.MarkSecurity + " " + by + " "
-	restW := max(0, w-width(head)-width(k)-1-width(count)-2-17-2)
+	restW := max(0, w-cell.Width(head)-cell.Width(k)-1-cell.Width(count)-2-17-2)
 	rest := ""
 	for i := range others {
 		suffix := ""
@@ -744,7 +735,7 @@ func (m *Model) burstLine(b summary.Burst, w, kw int) sumLine {
 			suffix = fmt.Sprintf(" (+%d)", more)
 		}
 		next := label + strings.Join(others[:i+1], ", ") + suffix
-		if width(next) > restW && b.By == "login" {
+		if cell.Width(next) > restW && b.By == "login" {
 			// Addresses: as many whole ones as fit, and how many more.
 			rest = label + strings.Join(others[:i], ", ") + fmt.Sprintf(" (+%d)", b.OtherCount-i)
 			if i == 0 {
@@ -759,7 +750,7 @@ func (m *Model) burstLine(b summary.Burst, w, kw int) sumLine {
 	}
 	plain := head + k + " " + count + "  " + span + "  " + rest
 	styled := " " + th.Security.Render(th.MarkSecurity) + " " + th.SumDim.Render(by) + " " + th.Security.Render(k) + " " +
-		th.Desc.Render(count) + "  " + th.Time.Render(span) + "  " + th.User.Render(clip(rest, restW, th.Ellipsis))
+		th.Desc.Render(count) + "  " + th.Time.Render(span) + "  " + th.User.Render(cell.Clip(rest, restW, th.Ellipsis))
 	return sumLine{styled: styled, plain: plain, query: b.Query}
 }
 
@@ -774,9 +765,9 @@ func (m *Model) countLines(cs []summary.Count, w int) []sumLine {
 	barW := min(max(0, w-3-nw-1-9-2), 60)
 	out := make([]sumLine, 0, len(cs))
 	for _, c := range cs {
-		name := fit(safe(c.Name), nw, th.Ellipsis)
+		name := cell.Fit(cell.Safe(c.Name), nw, th.Ellipsis)
 		if c.Name == "" {
-			name = fit("(none)", nw, "")
+			name = cell.Fit("(none)", nw, "")
 		}
 		n := fmt.Sprintf("%9s", numfmt.Thousands(c.Count))
 		bar := ""

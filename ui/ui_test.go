@@ -20,6 +20,7 @@ import (
 	"matomo-audit/internal/numfmt"
 	"matomo-audit/keymap"
 	"matomo-audit/theme"
+	"matomo-audit/ui/cell"
 )
 
 func TestStartsAtNewest(t *testing.T) {
@@ -319,7 +320,7 @@ func TestWideCharactersKeepColumns(t *testing.T) {
 		col = cell
 	}
 	for _, l := range lines {
-		if w := width(l); w > 120 {
+		if w := cell.Width(l); w > 120 {
 			t.Fatalf("line of %d cells: %q", w, l)
 		}
 	}
@@ -505,7 +506,7 @@ func TestHelpSmall(t *testing.T) {
 		for _, k := range []string{"↑/k ", "enter ", "Y "} {
 			if i := strings.Index(l, "│ "+k); i >= 0 {
 				j := i + len("│ ") + len(k)
-				d := width(l[:j+strings.IndexFunc(l[j:], func(r rune) bool { return r != ' ' })])
+				d := cell.Width(l[:j+strings.IndexFunc(l[j:], func(r rune) bool { return r != ' ' })])
 				if col >= 0 && d != col {
 					t.Errorf("descriptions start at %d and %d:\n%s", col, d, plainView(m))
 				}

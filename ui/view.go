@@ -12,6 +12,7 @@ import (
 	"matomo-audit/data/activity"
 	"matomo-audit/data/summary"
 	"matomo-audit/internal/numfmt"
+	"matomo-audit/ui/cell"
 )
 
 // Below these the UI shows a "terminal too small" note instead.
@@ -83,7 +84,7 @@ func (m *Model) srcLabel() string {
 	if m.src == nil {
 		return ""
 	}
-	return safe(m.src.Label())
+	return cell.Safe(m.src.Label())
 }
 
 func (m *Model) render() string {
@@ -140,7 +141,7 @@ func (m *Model) paneRule(w int) string {
 	if m.detail.focus {
 		label = "─ detail (tab: back to the timeline) "
 	}
-	return fit(label+strings.Repeat("─", w), w, "")
+	return cell.Fit(label+strings.Repeat("─", w), w, "")
 }
 
 func (m *Model) tooSmall() string {
@@ -154,10 +155,10 @@ func (m *Model) tooSmall() string {
 	for i := range out {
 		line := ""
 		if j := i - top; j >= 0 && j < len(msg) {
-			line = clip(msg[j], m.w, "")
-			line = strings.Repeat(" ", max(0, (m.w-width(line))/2)) + line
+			line = cell.Clip(msg[j], m.w, "")
+			line = strings.Repeat(" ", max(0, (m.w-cell.Width(line))/2)) + line
 		}
-		out[i] = fit(line, m.w, "")
+		out[i] = cell.Fit(line, m.w, "")
 	}
 	return strings.Join(out, "\n")
 }
@@ -170,8 +171,8 @@ func (m *Model) header() string {
 	if m.w >= 100 && m.sum == nil {
 		spark = m.headerSpark()
 	}
-	avail := m.w - width(left) - width(right) - width(spark)
-	mid = fit(mid, max(0, avail), m.th.Ellipsis)
+	avail := m.w - cell.Width(left) - cell.Width(right) - cell.Width(spark)
+	mid = cell.Fit(mid, max(0, avail), m.th.Ellipsis)
 	return m.th.Header.Render(left) + m.th.HeaderDim.Render(mid) + spark + m.th.Header.Render(right)
 }
 
@@ -260,8 +261,8 @@ func columns(w int, shown []activity.Event) cols {
 	if w >= ipFrom {
 		ipW, cW := 0, 0
 		for i := range shown {
-			ipW = max(ipW, width(shown[i].IPText()))
-			cW = max(cW, width(safe(shown[i].Country)))
+			ipW = max(ipW, cell.Width(shown[i].IPText()))
+			cW = max(cW, cell.Width(cell.Safe(shown[i].Country)))
 		}
 		if ipW > 0 && w-used-ipW-1 >= minDesc {
 			c.ip = ipW
@@ -281,13 +282,13 @@ func (m *Model) timelineView(w, h int) []string {
 	tl := &m.tl
 	switch {
 	case !tl.loaded && m.status.err == "":
-		out[0] = m.th.Empty.Render(fit("  loading…", w, ""))
+		out[0] = m.th.Empty.Render(cell.Fit("  loading…", w, ""))
 	case len(tl.events) == 0 && tl.loaded:
 		msg := "  no events in this table"
 		if !m.query.Empty() {
-			msg = "  no events match " + safe(m.query.String())
+			msg = "  no events match " + cell.Safe(m.query.String())
 		}
-		out[0] = m.th.Empty.Render(fit(msg, w, m.th.Ellipsis))
+		out[0] = m.th.Empty.Render(cell.Fit(msg, w, m.th.Ellipsis))
 	}
 	c := columns(w, tl.events[min(tl.offset, len(tl.events)):min(tl.offset+h, len(tl.events))])
 	for i := 0; i < h; i++ {
@@ -328,7 +329,7 @@ func (m *Model) row(e *activity.Event, cursor, selected bool, c cols, w int) str
 		}
 		ts = e.Time.In(m.loc).Format(layout)
 	}
-	login := safe(e.Login)
+	login := cell.Safe(e.Login)
 	userMark := ""
 	switch {
 	case e.User.Kind.Pseudo():
@@ -337,13 +338,13 @@ func (m *Model) row(e *activity.Event, cursor, selected bool, c cols, w int) str
 		userMark = th.MarkGone
 	}
 	// The mark sits right after the (possibly shortened) name.
-	user := padRight(clip(login, c.user-width(userMark), th.Ellipsis)+userMark, c.user)
-	desc := fit(safe(e.Description), c.desc, th.Ellipsis)
+	user := cell.PadRight(cell.Clip(login, c.user-cell.Width(userMark), th.Ellipsis)+userMark, c.user)
+	desc := cell.Fit(cell.Safe(e.Description), c.desc, th.Ellipsis)
 	// Never cut: the column is as wide as the widest shown.
-	ip := fit(e.IPText(), c.ip, "")
-	country := fit(safe(e.Country), c.country, "")
+	ip := cell.Fit(e.IPText(), c.ip, "")
+	country := cell.Fit(cell.Safe(e.Country), c.country, "")
 	if cursor || selected {
-		line := cur + mark + " " + fit(ts, c.time, "") + " " + user + " "
+		line := cur + mark + " " + cell.Fit(ts, c.time, "") + " " + user + " "
 		if c.ip > 0 {
 			line += ip + " "
 		}
@@ -352,9 +353,9 @@ func (m *Model) row(e *activity.Event, cursor, selected bool, c cols, w int) str
 		}
 		line += desc
 		if cursor {
-			return th.Cursor.Render(fit(line, w, ""))
+			return th.Cursor.Render(cell.Fit(line, w, ""))
 		}
-		return th.Selected.Render(fit(line, w, ""))
+		return th.Selected.Render(cell.Fit(line, w, ""))
 	}
 	userStyle := th.User
 	switch {
@@ -377,7 +378,7 @@ func (m *Model) row(e *activity.Event, cursor, selected bool, c cols, w int) str
 	b.WriteString(cur)
 	b.WriteString(markStyle.Render(mark))
 	b.WriteByte(' ')
-	b.WriteString(th.Time.Render(fit(ts, c.time, "")))
+	b.WriteString(th.Time.Render(cell.Fit(ts, c.time, "")))
 	b.WriteByte(' ')
 	b.WriteString(userStyle.Render(user))
 	b.WriteByte(' ')
@@ -390,7 +391,7 @@ func (m *Model) row(e *activity.Event, cursor, selected bool, c cols, w int) str
 		b.WriteByte(' ')
 	}
 	b.WriteString(descStyle.Render(desc))
-	return padRight(b.String(), w)
+	return cell.PadRight(b.String(), w)
 }
 
 // syncDetail records the detail pane's size and length after every
@@ -421,7 +422,7 @@ func (m *Model) detailPane(w, h int) []string {
 		if j := scroll + i; j < len(lines) {
 			line = lines[j]
 		}
-		out[i] = " " + padRight(clipStyled(line, inner), inner) + " "
+		out[i] = " " + cell.PadRight(cell.ClipStyled(line, inner), inner) + " "
 	}
 	if more := len(lines) - scroll - h; more > 0 && h > 1 {
 		hint := fmt.Sprintf("↓ %d more lines", more)
@@ -430,18 +431,9 @@ func (m *Model) detailPane(w, h int) []string {
 		} else {
 			hint += " (tab to scroll, enter for full screen)"
 		}
-		out[h-1] = " " + m.th.DetailDim.Render(fit(hint, inner, m.th.Ellipsis)) + " "
+		out[h-1] = " " + m.th.DetailDim.Render(cell.Fit(hint, inner, m.th.Ellipsis)) + " "
 	}
 	return out
-}
-
-// clipStyled cuts a styled line to w cells, keeping its escape codes
-// balanced.
-func clipStyled(s string, w int) string {
-	if width(s) <= w {
-		return s
-	}
-	return lipgloss.NewStyle().MaxWidth(w).Render(s)
 }
 
 // statusBar: the query as chips with its match count, the position, and
@@ -460,7 +452,7 @@ func (m *Model) statusBar() string {
 			if t.Negate {
 				style = th.ChipNeg
 			}
-			chips.WriteString(style.Render(" " + safe(t.String()) + " "))
+			chips.WriteString(style.Render(" " + cell.Safe(t.String()) + " "))
 			chips.WriteString(th.Status.Render(" "))
 		}
 		tail.WriteString(th.Status.Render(m.countText()))
@@ -494,15 +486,15 @@ func (m *Model) statusBar() string {
 		if m.status.retrying {
 			suffix = fmt.Sprintf(" · reconnecting (attempt %d, next in %s) ", m.status.retries, numfmt.Duration(m.status.nextIn))
 		}
-		msg := safe(m.status.err)
+		msg := cell.Safe(m.status.err)
 		if m.status.outage {
 			msg = "database not answering"
 		}
-		room := max(0, m.w-12-width(suffix)-1)
-		right = " " + clip(msg, room, th.Ellipsis) + suffix
+		room := max(0, m.w-12-cell.Width(suffix)-1)
+		right = " " + cell.Clip(msg, room, th.Ellipsis) + suffix
 		rightStyle = th.StatusErr
 	case m.status.toast != "":
-		right, rightStyle = " "+clip(safe(m.status.toast), max(0, m.w-13), th.Ellipsis)+" ", th.Toast
+		right, rightStyle = " "+cell.Clip(cell.Safe(m.status.toast), max(0, m.w-13), th.Ellipsis)+" ", th.Toast
 		if m.status.toastWarn {
 			rightStyle = th.StatusWarn
 		}
@@ -521,32 +513,24 @@ func (m *Model) statusBar() string {
 	case m.userProblem != "":
 		// Lowest priority, but always said: without marks a deleted
 		// account reads like a current one. The detail pane has the why.
-		right, rightStyle = " "+clip("user marks off: "+safe(m.userProblem), max(0, m.w/2), th.Ellipsis)+" ", th.StatusWarn
+		right, rightStyle = " "+cell.Clip("user marks off: "+cell.Safe(m.userProblem), max(0, m.w/2), th.Ellipsis)+" ", th.StatusWarn
 	}
-	rw := min(width(right), m.w)
-	right = clip(right, rw, th.Ellipsis)
+	rw := min(cell.Width(right), m.w)
+	right = cell.Clip(right, rw, th.Ellipsis)
 	room := m.w - rw
 	c, t, p := chips.String(), tail.String(), pos.String()
-	if width(c)+width(t)+width(p) > room {
+	if cell.Width(c)+cell.Width(t)+cell.Width(p) > room {
 		p = "" // the position is in the detail pane too
 	}
-	if over := width(c) + width(t) - room; over > 0 {
+	if over := cell.Width(c) + cell.Width(t) - room; over > 0 {
 		// Keep a little of the chips so the bar still reads as a query.
-		c = clipStyled(c, max(min(width(c), 8), width(c)-over-1)) + th.Status.Render(th.Ellipsis)
+		c = cell.ClipStyled(c, max(min(cell.Width(c), 8), cell.Width(c)-over-1)) + th.Status.Render(th.Ellipsis)
 	}
 	l := c + t + p
-	if width(l) > room {
-		l = clipStyled(l, max(0, room-1)) + th.Status.Render(th.Ellipsis)
+	if cell.Width(l) > room {
+		l = cell.ClipStyled(l, max(0, room-1)) + th.Status.Render(th.Ellipsis)
 	}
-	return padStyled(l, room, th.Status) + rightStyle.Render(right)
-}
-
-// padStyled fills styled text to w cells with the style's background.
-func padStyled(s string, w int, st lipgloss.Style) string {
-	if n := w - width(s); n > 0 {
-		return s + st.Render(strings.Repeat(" ", n))
-	}
-	return s
+	return cell.PadStyled(l, room, th.Status) + rightStyle.Render(right)
 }
 
 // scanProgress says how far a filtered scan has read, in rows of the table.
@@ -575,11 +559,11 @@ func (m *Model) scanProgress() string {
 func short(n uint64) string {
 	switch {
 	case n >= 10_000_000:
-		return uitoa(n/1_000_000) + "M"
+		return cell.Itoa(n/1_000_000) + "M"
 	case n >= 1_000_000:
-		return uitoa(n/1_000_000) + "." + uitoa(n/100_000%10) + "M"
+		return cell.Itoa(n/1_000_000) + "." + cell.Itoa(n/100_000%10) + "M"
 	case n >= 10_000:
-		return uitoa(n/1000) + "k"
+		return cell.Itoa(n/1000) + "k"
 	}
 	return numfmt.Thousands(n)
 }
@@ -606,7 +590,7 @@ func (m *Model) hint() string {
 	default:
 		return m.shortHelp(m.keys.ShortHelp())
 	}
-	return m.th.Hint.Render(fit(" "+h, m.w, m.th.Ellipsis))
+	return m.th.Hint.Render(cell.Fit(" "+h, m.w, m.th.Ellipsis))
 }
 
 // shortHelp is a one-line key hint, cut at a whole entry, never mid-word.
@@ -614,11 +598,11 @@ func (m *Model) shortHelp(keys []key.Binding) string {
 	var hint string
 	for i := len(keys); i > 0; i-- {
 		hint = " " + m.help.ShortHelpView(keys[:i])
-		if width(hint) <= m.w {
+		if cell.Width(hint) <= m.w {
 			break
 		}
 	}
-	return padRight(clipStyled(hint, m.w), m.w)
+	return cell.PadRight(cell.ClipStyled(hint, m.w), m.w)
 }
 
 // helpScreen is the ? overlay: every key of the screen it was opened
@@ -632,7 +616,7 @@ func (m *Model) helpScreen(h int) []string {
 	// it scrolls.
 	bw := 0
 	for _, l := range lines {
-		bw = max(bw, min(width(l), inner))
+		bw = max(bw, min(cell.Width(l), inner))
 	}
 	rows := max(1, h-2)
 	if len(lines) > rows {
@@ -643,12 +627,12 @@ func (m *Model) helpScreen(h int) []string {
 		if more > 0 {
 			hint = fmt.Sprintf("↓ %d more · ", more) + hint
 		}
-		lines = append(shown, th.HelpDesc.Render(clip(hint, inner, th.Ellipsis)))
+		lines = append(shown, th.HelpDesc.Render(cell.Clip(hint, inner, th.Ellipsis)))
 	}
 	for i, l := range lines {
-		lines[i] = padRight(clipStyled(l, bw), bw)
+		lines[i] = cell.PadRight(cell.ClipStyled(l, bw), bw)
 	}
-	return placeBox(th.HelpBox.Render(strings.Join(lines, "\n")), m.w, h)
+	return cell.PlaceBox(th.HelpBox.Render(strings.Join(lines, "\n")), m.w, h)
 }
 
 // helpWidth is the room inside the help box (border and padding take 4).
@@ -696,7 +680,7 @@ func (m *Model) helpLines(w int) []string {
 		switch {
 		case line == "":
 			line = mk
-		case width(line)+4+width(mk) <= w:
+		case cell.Width(line)+4+cell.Width(mk) <= w:
 			line += "    " + mk
 		default:
 			out = append(out, line)
@@ -715,7 +699,7 @@ func (m *Model) keyGrid(groups [][]key.Binding, w int) []string {
 	kw := 0
 	for _, g := range groups {
 		for _, b := range g {
-			kw = max(kw, width(b.Help().Key))
+			kw = max(kw, cell.Width(b.Help().Key))
 		}
 	}
 	const gap = 3
@@ -723,7 +707,7 @@ func (m *Model) keyGrid(groups [][]key.Binding, w int) []string {
 		dw := make([]int, n)
 		for i, g := range groups {
 			for _, b := range g {
-				dw[i%n] = max(dw[i%n], width(b.Help().Desc))
+				dw[i%n] = max(dw[i%n], cell.Width(b.Help().Desc))
 			}
 		}
 		total := (n - 1) * gap
@@ -749,12 +733,12 @@ func (m *Model) keyGrid(groups [][]key.Binding, w int) []string {
 						b.WriteString(strings.Repeat(" ", gap))
 					}
 					g := groups[row*n+c]
-					cell := strings.Repeat(" ", kw+1+dw[c])
+					entry := strings.Repeat(" ", kw+1+dw[c])
 					if i < len(g) {
 						h := g[i].Help()
-						cell = th.HelpKey.Render(fit(h.Key, kw, "")) + " " + th.HelpDesc.Render(fit(h.Desc, dw[c], th.Ellipsis))
+						entry = th.HelpKey.Render(cell.Fit(h.Key, kw, "")) + " " + th.HelpDesc.Render(cell.Fit(h.Desc, dw[c], th.Ellipsis))
 					}
-					b.WriteString(cell)
+					b.WriteString(entry)
 				}
 				out = append(out, strings.TrimRight(b.String(), " "))
 			}
@@ -772,7 +756,7 @@ func (m *Model) overlayBox(lines []string, box string) []string {
 	rows := strings.Split(box, "\n")
 	bw := 0
 	for _, r := range rows {
-		bw = max(bw, width(r))
+		bw = max(bw, cell.Width(r))
 	}
 	bw = min(bw, m.w)
 	spare := max(0, len(lines)-len(rows))
@@ -795,21 +779,7 @@ func (m *Model) overlayBox(lines []string, box string) []string {
 	left := (m.w - bw) / 2
 	for i, r := range rows {
 		if j := top + i; j < len(out) {
-			out[j] = padRight(strings.Repeat(" ", left)+clipStyled(r, bw), m.w)
-		}
-	}
-	return out
-}
-
-func placeBox(box string, w, h int) []string {
-	placed := lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
-	lines := strings.Split(placed, "\n")
-	out := make([]string, h)
-	for i := range out {
-		if i < len(lines) {
-			out[i] = padRight(clipStyled(lines[i], w), w)
-		} else {
-			out[i] = strings.Repeat(" ", w)
+			out[j] = cell.PadRight(strings.Repeat(" ", left)+cell.ClipStyled(r, bw), m.w)
 		}
 	}
 	return out
