@@ -47,10 +47,25 @@ type KeyMap struct {
 	HistNext   key.Binding
 	Select     key.Binding
 	ExcludeTog key.Binding
+	// Moving in a list whose letters go to a search box.
+	ListUp       key.Binding
+	ListDown     key.Binding
+	ListPageUp   key.Binding
+	ListPageDown key.Binding
+
+	// In the export dialog.
+	Format  key.Binding // the next file format
+	Confirm key.Binding // yes to a question (overwrite, quit while writing)
+	Deny    key.Binding // no to it
+	// EditPath names the text input's own editing keys for the hint; the
+	// input handles them.
+	EditPath key.Binding
 
 	Help key.Binding
 	Back key.Binding
 	Quit key.Binding
+	// ForceQuit quits from anywhere, even where q is typed as text.
+	ForceQuit key.Binding
 }
 
 // Default is the standard layout: vim keys and arrows.
@@ -91,9 +106,18 @@ func Default() KeyMap {
 		HistNext:   b([]string{"down", "ctrl+n"}, "↓", "later query"),
 		Select:     b([]string{"space"}, "space", "select"),
 		ExcludeTog: b([]string{"tab"}, "tab", "include/exclude"),
-		Help:       b([]string{"?"}, "?", "keys"),
-		Back:       b([]string{"esc"}, "esc", "back out (innermost first)"),
-		Quit:       b([]string{"q", "ctrl+c"}, "q/ctrl+c", "quit"),
+		ListUp:       b([]string{"up", "ctrl+p"}, "↑", "up"),
+		ListDown:     b([]string{"down", "ctrl+n"}, "↓", "down"),
+		ListPageUp:   b([]string{"pgup"}, "pgup", "page up"),
+		ListPageDown: b([]string{"pgdown"}, "pgdn", "page down"),
+		Format:       b([]string{"tab"}, "tab", "format"),
+		Confirm:      b([]string{"y", "Y"}, "y", "yes"),
+		Deny:         b([]string{"n", "N", "esc"}, "n/esc", "no"),
+		EditPath:     b([]string{"left", "right", "ctrl+a", "ctrl+e"}, "←/→ ctrl+a ctrl+e", "edit the path"),
+		Help:         b([]string{"?"}, "?", "keys"),
+		Back:         b([]string{"esc"}, "esc", "back out (innermost first)"),
+		Quit:         b([]string{"q", "ctrl+c"}, "q/ctrl+c", "quit"),
+		ForceQuit:    b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 	}
 }
 

@@ -31,7 +31,7 @@ func osc52(data []byte, tmux bool) string {
 
 // copyEvent is y: the cursor event as indented JSON (the export shape).
 func (m *Model) copyEvent() tea.Cmd {
-	if m.noExport {
+	if m.c.NoExport {
 		return m.refuseExport()
 	}
 	e := m.current()
@@ -52,7 +52,7 @@ func (m *Model) copyEvent() tea.Cmd {
 // country; control characters escaped as on the screen, so pasting it
 // into a terminal or a chat is harmless.
 func (m *Model) copyLine() tea.Cmd {
-	if m.noExport {
+	if m.c.NoExport {
 		return m.refuseExport()
 	}
 	e := m.current()
@@ -71,14 +71,14 @@ func (m *Model) copyLine() tea.Cmd {
 func (m *Model) lineText(e *activity.Event) string {
 	ts := "(no valid time)"
 	if !e.Time.IsZero() {
-		ts = e.Time.In(m.loc).Format("2006-01-02 15:04:05 MST")
+		ts = e.Time.In(m.c.Loc).Format("2006-01-02 15:04:05 MST")
 	}
 	user := cell.Safe(e.Login)
 	switch {
 	case e.User.Kind.Pseudo():
-		user += m.th.MarkPseudo
+		user += m.c.Theme.MarkPseudo
 	case e.User.Kind == activity.UserGone:
-		user += m.th.MarkGone
+		user += m.c.Theme.MarkGone
 	}
 	parts := []string{ts, user, cell.Safe(e.Description)}
 	if ip := e.IPText(); ip != "" {

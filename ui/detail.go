@@ -31,7 +31,7 @@ const labelWidth = 10
 // detailLines renders every field of e for a pane w cells wide. All text
 // from the database goes through safe().
 func (m *Model) detailLines(e *activity.Event, w int) []string {
-	th := m.th
+	th := m.c.Theme
 	var out []string
 	add := func(s string) { out = append(out, s) }
 	field := func(label, value string, styled func(string) string) {
@@ -53,10 +53,10 @@ func (m *Model) detailLines(e *activity.Event, w int) []string {
 	if e.Time.IsZero() {
 		field("time", "(the row holds no valid date)", dim)
 	} else {
-		field("time", e.Time.UTC().Format("2006-01-02 15:04:05")+" UTC · "+age(m.now(), e.Time), plain)
-		if m.loc != time.UTC {
-			lt := e.Time.In(m.loc)
-			field("", lt.Format("2006-01-02 15:04:05 MST")+" ("+m.loc.String()+")", dim)
+		field("time", e.Time.UTC().Format("2006-01-02 15:04:05")+" UTC · "+age(m.c.Now(), e.Time), plain)
+		if m.c.Loc != time.UTC {
+			lt := e.Time.In(m.c.Loc)
+			field("", lt.Format("2006-01-02 15:04:05 MST")+" ("+m.c.Loc.String()+")", dim)
 		}
 	}
 	field("user", cell.Safe(e.Login), plain)
@@ -207,7 +207,7 @@ func (m *Model) tree(v phpser.Value, indent string, w int, out *[]string) {
 }
 
 func (m *Model) treeAt(v phpser.Value, indent string, w int, out *[]string, depth int) {
-	th := m.th
+	th := m.c.Theme
 	if depth > maxTreeDepth {
 		*out = append(*out, indent+th.DetailDim.Render("…"))
 		return
@@ -259,7 +259,7 @@ func (m *Model) treeAt(v phpser.Value, indent string, w int, out *[]string, dept
 }
 
 func (m *Model) scalar(v phpser.Value) (string, func(...string) string) {
-	th := m.th
+	th := m.c.Theme
 	switch v.Kind {
 	case phpser.KindNull:
 		return "null", th.TreeOther.Render

@@ -124,7 +124,7 @@ func TestSelectAndExport(t *testing.T) {
 	r.wantCursor(295)
 	r.wantStatus("selected 6 events (id 290..295)")
 	// The selected rows are marked (not the cursor row, which has its own).
-	if n := strings.Count(plainView(r.m), r.m.th.MarkSelected); n != 5 {
+	if n := strings.Count(plainView(r.m), r.m.c.Theme.MarkSelected); n != 5 {
 		t.Fatalf("%d rows marked selected, want 5:\n%s", n, plainView(r.m))
 	}
 	r.press("e")

@@ -86,7 +86,7 @@ type (
 
 // openExport is e: export the selection, or everything the query matches.
 func (m *Model) openExport() tea.Cmd {
-	if m.noExport {
+	if m.c.NoExport {
 		return m.refuseExport()
 	}
 	x := &exporter{filter: m.filter, what: m.query.String(), format: export.JSON}
@@ -121,7 +121,7 @@ func (m *Model) findEnds(x *exporter) tea.Cmd {
 		return nil
 	}
 	x.finding = true
-	src, ctx, f := m.src, m.ctx, x.filter
+	src, ctx, f := m.c.Src, m.c.Ctx, x.filter
 	return func() tea.Msg {
 		oldest, err := src.Page(ctx, source.Request{Filter: f, Dir: source.Newer, Limit: 1})
 		if err != nil {
@@ -202,7 +202,7 @@ func (m *Model) resolvePath(p string) (string, error) {
 }
 
 func (m *Model) exportKey(msg tea.KeyPressMsg) tea.Cmd {
-	x, k := m.exp, m.keys
+	x, k := m.exp, m.c.Keys
 	switch x.stage {
 	case exportWriting:
 		switch {
@@ -290,9 +290,9 @@ func (m *Model) startExport(overwrite bool) tea.Cmd {
 		x.stage, x.errMsg = exportAsk, err.Error()
 		return nil
 	}
-	ctx, cancel := context.WithCancel(m.ctx)
+	ctx, cancel := context.WithCancel(m.c.Ctx)
 	x.stage, x.cancel, x.prog, x.started, x.errMsg = exportWriting, cancel, &exportProgress{}, time.Now(), ""
-	src, f, from, to, format, prog := m.src, x.filter, x.from, x.to, x.format, x.prog
+	src, f, from, to, format, prog := m.c.Src, x.filter, x.from, x.to, x.format, x.prog
 	m.writers.Add(1)
 	write := func() tea.Msg {
 		defer m.writers.Done()
@@ -320,7 +320,7 @@ func (m *Model) startExport(overwrite bool) tea.Cmd {
 		}
 		return exportDoneMsg{exp: x, n: prog.n.Load(), path: file.Path(), err: err}
 	}
-	return tea.Batch(write, m.after(exportTick, exportTickMsg{exp: x}))
+	return tea.Batch(write, m.c.After(exportTick, exportTickMsg{exp: x}))
 }
 
 // exportTick is how often the progress is redrawn.
@@ -350,7 +350,7 @@ func (m *Model) exportUpdate(msg tea.Msg) tea.Cmd {
 		return nil
 	case exportTickMsg:
 		if m.exp == msg.exp && msg.exp.stage == exportWriting {
-			return m.after(exportTick, msg)
+			return m.c.After(exportTick, msg)
 		}
 		return nil
 	case exportDoneMsg:
@@ -359,7 +359,7 @@ func (m *Model) exportUpdate(msg tea.Msg) tea.Cmd {
 		}
 		switch {
 		case errors.Is(msg.err, context.Canceled):
-			if m.ctx.Err() != nil {
+			if m.c.Ctx.Err() != nil {
 				return nil
 			}
 			return m.toast("export cancelled: no file written", true)
@@ -399,7 +399,7 @@ const toastFor = 6 * time.Second
 func (m *Model) toast(msg string, warn bool) tea.Cmd {
 	m.status.toastSeq++
 	m.status.toast, m.status.toastWarn = msg, warn
-	return m.after(toastFor, toastDoneMsg{seq: m.status.toastSeq})
+	return m.c.After(toastFor, toastDoneMsg{seq: m.status.toastSeq})
 }
 
 // exportWhat says what the dialog exports, with the count when known.
@@ -457,7 +457,7 @@ func (m *Model) exportTotal() (uint64, bool) {
 
 // exportBox is the dialog box.
 func (m *Model) exportBox(w int) string {
-	th, x := m.th, m.exp
+	th, x := m.c.Theme, m.exp
 	inner := max(20, min(w-8, 100))
 	label := func(s string) string { return th.DlgLabel.Render(cell.PadRight(s, 8)) }
 	var b strings.Builder
@@ -523,14 +523,14 @@ func (m *Model) pathLine(w int) string {
 	for i := start; i < len(v) && used < w-1; i++ {
 		ch := cell.Safe(string(v[i]))
 		if i == pos {
-			b.WriteString(m.th.Cursor.Render(ch))
+			b.WriteString(m.c.Theme.Cursor.Render(ch))
 		} else {
-			b.WriteString(m.th.DlgValue.Render(ch))
+			b.WriteString(m.c.Theme.DlgValue.Render(ch))
 		}
 		used += cell.Width(ch)
 	}
 	if pos >= len(v) {
-		b.WriteString(m.th.Cursor.Render(" "))
+		b.WriteString(m.c.Theme.Cursor.Render(" "))
 	}
 	return b.String()
 }
@@ -558,8 +558,8 @@ func (m *Model) progressBar(w int) string {
 	p := m.progress()
 	barW := max(1, w-6)
 	done := int(p * float64(barW))
-	return m.th.BarDone.Render(strings.Repeat("█", done)) + m.th.BarTodo.Render(strings.Repeat("░", barW-done)) +
-		m.th.DlgValue.Render(fmt.Sprintf(" %3d%%", int(p*100)))
+	return m.c.Theme.BarDone.Render(strings.Repeat("█", done)) + m.c.Theme.BarTodo.Render(strings.Repeat("░", barW-done)) +
+		m.c.Theme.DlgValue.Render(fmt.Sprintf(" %3d%%", int(p*100)))
 }
 
 func (m *Model) progressText() string {

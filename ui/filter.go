@@ -24,7 +24,7 @@ func (m *Model) setQuery(q *query.Query) tea.Cmd {
 		said = m.toast("query cleared · / ↑ restores", false)
 	}
 	m.query = q
-	m.filter = query.Compile(q, m.now(), m.loc)
+	m.filter = query.Compile(q, m.c.Now(), m.c.Loc)
 	if s := q.String(); s != "" && (len(m.history) == 0 || m.history[len(m.history)-1] != s) {
 		m.history = append(m.history, s)
 	}
@@ -70,7 +70,7 @@ func (m *Model) countsFor(key string, q *query.Query) *counts {
 	}
 	c, ok := m.counts[key]
 	if !ok {
-		c = &counts{key: key, filter: query.Compile(q, m.now(), m.loc), chunk: 50_000}
+		c = &counts{key: key, filter: query.Compile(q, m.c.Now(), m.c.Loc), chunk: 50_000}
 		m.counts[key] = c
 	}
 	return c
@@ -108,7 +108,7 @@ func (m *Model) countStep(c *counts) tea.Cmd {
 	}
 	c.running = true
 	from, to := c.next, min(c.next+c.chunk-1, c.hi)
-	src, ctx, f, key := m.src, m.ctx, c.filter, c.key
+	src, ctx, f, key := m.c.Src, m.c.Ctx, c.filter, c.key
 	return func() tea.Msg {
 		start := time.Now()
 		st, err := src.Stats(ctx, f, from, to)
@@ -123,7 +123,7 @@ func (m *Model) applyCount(msg countMsg) tea.Cmd {
 	}
 	c.running = false
 	if msg.err != nil {
-		if m.ctx.Err() == nil {
+		if m.c.Ctx.Err() == nil {
 			c.err = msg.err.Error()
 		}
 		return nil

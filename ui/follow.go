@@ -71,9 +71,9 @@ type (
 func (m *Model) startFollow() tea.Cmd {
 	m.fol.mode = following
 	m.fol.newer = nil
-	fl := follow.New(m.src, m.grace, m.now)
+	fl := follow.New(m.c.Src, m.grace, m.c.Now)
 	m.fol.fl, m.fol.started, m.fol.polling, m.fol.starting = fl, false, false, true
-	ctx := m.ctx
+	ctx := m.c.Ctx
 	return func() tea.Msg { return followStartedMsg{fl: fl, err: fl.Start(ctx)} }
 }
 
@@ -90,7 +90,7 @@ func (m *Model) pollAfter(d time.Duration) tea.Cmd {
 	if d <= 0 {
 		return func() tea.Msg { return pollTickMsg{fl: fl} }
 	}
-	return m.after(d, pollTickMsg{fl: fl})
+	return m.c.After(d, pollTickMsg{fl: fl})
 }
 
 func (m *Model) poll() tea.Cmd {
@@ -98,7 +98,7 @@ func (m *Model) poll() tea.Cmd {
 		return nil
 	}
 	m.fol.polling = true
-	fl, ctx := m.fol.fl, m.ctx
+	fl, ctx := m.fol.fl, m.c.Ctx
 	return func() tea.Msg {
 		res, err := fl.Poll(ctx, nil)
 		return polledMsg{fl: fl, res: res, err: err}
@@ -139,7 +139,7 @@ func (m *Model) followUpdate(msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			m.fol.starting = true
-			fl, ctx := m.fol.fl, m.ctx
+			fl, ctx := m.fol.fl, m.c.Ctx
 			return func() tea.Msg { return followStartedMsg{fl: fl, err: fl.Start(ctx)} }
 		}
 		return m.poll()
@@ -163,7 +163,7 @@ func (m *Model) followUpdate(msg tea.Msg) tea.Cmd {
 		}
 		return tea.Batch(cmd, m.pollAfter(next))
 	case flashDoneMsg:
-		now := m.now()
+		now := m.c.Now()
 		for id, until := range m.fol.flash {
 			if !now.Before(until) {
 				delete(m.fol.flash, id)
@@ -177,7 +177,7 @@ func (m *Model) followUpdate(msg tea.Msg) tea.Cmd {
 // followFailed counts a failed start or poll and shows it; false when the
 // UI is closing and there is nothing to retry.
 func (m *Model) followFailed(what string, err error) bool {
-	if m.ctx.Err() != nil {
+	if m.c.Ctx.Err() != nil {
 		return false
 	}
 	m.fol.failures++
@@ -224,7 +224,7 @@ func (m *Model) arrived(res follow.Result) tea.Cmd {
 	if m.fol.flash == nil {
 		m.fol.flash = map[uint64]time.Time{}
 	}
-	now, security := m.now(), false
+	now, security := m.c.Now(), false
 	for i := range got {
 		if got[i].Severity == activity.Security {
 			security = true
@@ -232,7 +232,7 @@ func (m *Model) arrived(res follow.Result) tea.Cmd {
 		}
 	}
 	if security {
-		cmds = append(cmds, m.after(flashFor+50*time.Millisecond, flashDoneMsg{}))
+		cmds = append(cmds, m.c.After(flashFor+50*time.Millisecond, flashDoneMsg{}))
 		if m.bell {
 			cmds = append(cmds, tea.Raw("\a"))
 		}
@@ -356,7 +356,7 @@ func (m *Model) resume() tea.Cmd {
 
 func (m *Model) flashing(id uint64) bool {
 	until, ok := m.fol.flash[id]
-	return ok && m.now().Before(until)
+	return ok && m.c.Now().Before(until)
 }
 
 // followBadge is the status bar's word on following.

@@ -69,7 +69,7 @@ func newRig(t *testing.T, table *demo.Source, o Options) *liveRig {
 		o.Now = func() time.Time { return r.now }
 	}
 	r.m = New(o)
-	r.m.after = func(d time.Duration, msg tea.Msg) tea.Cmd {
+	r.m.c.After = func(d time.Duration, msg tea.Msg) tea.Cmd {
 		return func() tea.Msg { return timerMsg{d, msg} }
 	}
 	t.Cleanup(r.m.Close)
@@ -395,7 +395,7 @@ func TestFollowFlashesAndRingsForSecurity(t *testing.T) {
 	if r.bells != 1 {
 		t.Fatalf("%d bells for a failed sign-in", r.bells)
 	}
-	flash, _, _ := strings.Cut(r.m.th.Flash.Render("X"), "X")
+	flash, _, _ := strings.Cut(r.m.c.Theme.Flash.Render("X"), "X")
 	flash += "failed to sign in"
 	r.press("k") // the flash shows off the cursor row
 	if !strings.Contains(view(r.m), flash) {

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -18,6 +17,7 @@ import (
 	"matomo-audit/data/summary"
 	"matomo-audit/keymap"
 	"matomo-audit/theme"
+	"matomo-audit/ui/common"
 )
 
 // Options configure a Model.
@@ -53,28 +53,23 @@ type Options struct {
 	BurstWithin time.Duration
 }
 
-// Model is the whole UI state.
+// Model is the root of the UI: the timeline with its detail pane, follow
+// and selection, which share the window of rows, and a stack of
+// components over it (see top).
 type Model struct {
-	src    source.Source
+	c      *common.Common
 	query  *query.Query
 	filter *query.Filter
-	loc    *time.Location
-	now    func() time.Time
-	th     theme.Theme
 	auto   bool
-	keys   keymap.KeyMap
-	help   help.Model
-	ctx    context.Context
 	cancel context.CancelFunc
-
-	w, h int
+	// layers are the components open over the timeline, the last on top.
+	layers []common.Component
 
 	tl     timeline
 	detail detailState
 
 	fol followState
 	// after delivers msg after d; tests replace it to run time by hand.
-	after     func(d time.Duration, msg tea.Msg) tea.Cmd
 	pollEvery time.Duration
 	grace     time.Duration
 	bell      bool
@@ -88,7 +83,6 @@ type Model struct {
 	picker     *picker
 	sel        selection
 	exp        *exporter
-	noExport   bool
 	inTmux     bool
 	dir        string
 	writers    sync.WaitGroup     // export goroutines, waited for by Close
@@ -141,10 +135,7 @@ func New(o Options) *Model {
 		o.Theme = theme.Dark()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &Model{
-		src: o.Source, query: o.Query, loc: o.Loc, now: o.Now, th: o.Theme, auto: o.AutoTheme,
-		keys: keys, help: help.New(), ctx: ctx, cancel: cancel,
-	}
+	m := &Model{c: common.New(ctx, o.Source, o.Theme, &keys, o.Now, o.Loc), auto: o.AutoTheme, cancel: cancel}
 	if o.Query == nil {
 		o.Query = &query.Query{}
 	}
@@ -156,30 +147,18 @@ func New(o Options) *Model {
 	}
 	m.pollEvery, m.grace, m.bell = o.Poll, o.Grace, o.Bell
 	m.burstMin, m.burstWithin = o.BurstMin, o.BurstWithin
-	m.after = func(d time.Duration, msg tea.Msg) tea.Cmd {
-		return tea.Tick(d, func(time.Time) tea.Msg { return msg })
-	}
 	if m.pollEvery <= 0 {
 		m.pollEvery = time.Second
 	}
 	if o.Follow {
 		m.fol.mode = following
 	}
-	m.noExport, m.inTmux, m.dir = o.NoExport, o.InTmux, o.Dir
+	m.c.NoExport, m.inTmux, m.dir = o.NoExport, o.InTmux, o.Dir
 	if m.dir == "" {
 		m.dir, _ = os.Getwd()
 	}
-	m.applyTheme()
 	m.newGen()
 	return m
-}
-
-func (m *Model) applyTheme() {
-	m.help.Styles = help.Styles{
-		ShortKey: m.th.HintKey, ShortDesc: m.th.Hint, ShortSeparator: m.th.Hint, Ellipsis: m.th.Hint,
-		FullKey: m.th.HelpKey, FullDesc: m.th.HelpDesc, FullSeparator: m.th.HelpDesc,
-	}
-	m.help.ShortSeparator = " · "
 }
 
 // Init loads the newest page and the table's id range.
@@ -202,7 +181,7 @@ type userProblemMsg struct{ why string }
 // checkUsers asks whether the user table can be read, off the UI's path
 // (the first look is a query).
 func (m *Model) checkUsers() tea.Cmd {
-	src := m.src
+	src := m.c.Src
 	return func() tea.Msg { return userProblemMsg{src.UserTableProblem()} }
 }
 
@@ -212,7 +191,7 @@ type boundsMsg struct {
 }
 
 func (m *Model) loadBounds() tea.Cmd {
-	src, ctx := m.src, m.ctx
+	src, ctx := m.c.Src, m.c.Ctx
 	return func() tea.Msg {
 		lo, hi, err := src.Bounds(ctx)
 		return boundsMsg{lo, hi, err}
@@ -234,16 +213,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.w, m.h = msg.Width, msg.Height
-		m.help.SetWidth(max(0, msg.Width-2))
+		m.c.SetSize(msg.Width, msg.Height)
 		m.tl.clamp(m.timelineRows())
 		m.summaryClamp()
 		return m.prefetch()
 	case tea.BackgroundColorMsg:
 		if m.auto {
 			if t, ok := theme.ByName("auto", msg.IsDark()); ok {
-				m.th = t
-				m.applyTheme()
+				m.c.SetTheme(t)
 			}
 		}
 		return nil
@@ -305,7 +282,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
+	k := m.c.Keys
 	if m.prompt != nil {
 		if msg.String() == "ctrl+c" {
 			m.cancel()
@@ -454,7 +431,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) scrollDetail(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
+	k := m.c.Keys
 	page := max(1, m.detail.height-1)
 	switch {
 	case key.Matches(msg, k.Up):

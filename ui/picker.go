@@ -71,7 +71,7 @@ func (m *Model) openPicker(kind pickerKind) tea.Cmd {
 	_, c := m.pickerStats()
 	cmds := []tea.Cmd{m.picker.input.Focus(), m.countStep(c)}
 	if kind == pickUsers {
-		src, ctx := m.src, m.ctx
+		src, ctx := m.c.Src, m.c.Ctx
 		cmds = append(cmds, func() tea.Msg {
 			u, _ := src.Users(ctx)
 			return knownUsersMsg{u}
@@ -252,11 +252,11 @@ func (m *Model) userItems(p *picker, st source.Stats) []pickItem {
 		var notes, others []string
 		switch info := activity.PseudoUser(name); {
 		case info.Kind.Pseudo():
-			it.mark = m.th.MarkPseudo
+			it.mark = m.c.Theme.MarkPseudo
 		case g.account != nil && g.account.Invited:
 			notes = append(notes, activity.UserInvited.Mark())
 		case p.known != nil && g.account == nil:
-			it.mark = m.th.MarkGone
+			it.mark = m.c.Theme.MarkGone
 		}
 		for sp := range g.spellings {
 			if sp != name {
@@ -388,7 +388,7 @@ func (p *picker) filter() {
 }
 
 func (m *Model) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
-	p, k := m.picker, m.keys
+	p, k := m.picker, m.c.Keys
 	switch {
 	case key.Matches(msg, k.Back):
 		m.picker = nil
@@ -498,7 +498,7 @@ func values(items []pickItem) []string {
 
 // pickerView draws the picker as a box over the body.
 func (m *Model) pickerView(w, h int) []string {
-	p, th := m.picker, m.th
+	p, th := m.picker, m.c.Theme
 	bw := min(w, max(60, w*3/4))
 	inner := bw - 4
 	title := "Users"
@@ -546,7 +546,7 @@ func (m *Model) pickerView(w, h int) []string {
 		}
 		cnt := "no events"
 		if it.count.Count > 0 {
-			cnt = numfmt.Thousands(it.count.Count) + " · last " + it.count.Last.In(m.loc).Format("2006-01-02 15:04")
+			cnt = numfmt.Thousands(it.count.Count) + " · last " + it.count.Last.In(m.c.Loc).Format("2006-01-02 15:04")
 		}
 		name := cell.Clip(it.label, inner/2, th.Ellipsis) + it.mark
 		if it.note != "" {
@@ -570,7 +570,7 @@ func (m *Model) pickerView(w, h int) []string {
 	for len(lines) < 3+listH {
 		lines = append(lines, strings.Repeat(" ", inner))
 	}
-	lines = append(lines, th.HelpDesc.Render(cell.Fit(m.help.ShortHelpView(m.keys.PickerHelp()), inner, th.Ellipsis)))
+	lines = append(lines, th.HelpDesc.Render(cell.Fit(m.c.HelpLine(m.c.Keys.PickerHelp()), inner, th.Ellipsis)))
 	box := th.HelpBox.Render(strings.Join(lines, "\n"))
 	return cell.PlaceBox(box, w, h)
 }

@@ -34,7 +34,7 @@ func walkPickers(t *testing.T, src source.Source, base string) {
 	}
 	m := newModel(t, src, theme.NoColor(), 160, 48)
 	// Toasts and other timers are beside the point here: none fires.
-	m.after = func(time.Duration, tea.Msg) tea.Cmd { return nil }
+	m.c.After = func(time.Duration, tea.Msg) tea.Cmd { return nil }
 	baseQ := compile(t, base)
 	for _, kind := range []string{"U", "t"} {
 		drain(t, m, m.setQuery(baseQ))

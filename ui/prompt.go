@@ -74,14 +74,14 @@ func (m *Model) check() {
 		if strings.TrimSpace(v) == "" {
 			return
 		}
-		if _, err := query.ParseTime(v, m.now(), m.loc); err != nil {
+		if _, err := query.ParseTime(v, m.c.Now(), m.c.Loc); err != nil {
 			p.errMsg = err.Error()
 		}
 	}
 }
 
 func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
-	p, k := m.prompt, m.keys
+	p, k := m.prompt, m.c.Keys
 	switch {
 	case key.Matches(msg, k.Back):
 		m.prompt = nil
@@ -99,7 +99,7 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 			if v == "" {
 				return nil
 			}
-			at, _ := query.ParseTime(v, m.now(), m.loc)
+			at, _ := query.ParseTime(v, m.c.Now(), m.c.Loc)
 			m.pause()
 			return m.jumpToTime(at)
 		}
@@ -144,7 +144,7 @@ type foundTimeMsg struct {
 // jumpToTime moves the cursor to the first event at or after at, keeping
 // the filter: the id comes from a bisection on the primary key.
 func (m *Model) jumpToTime(at time.Time) tea.Cmd {
-	src, ctx := m.src, m.ctx
+	src, ctx := m.c.Src, m.c.Ctx
 	m.tl.jumping = true
 	return func() tea.Msg {
 		id, err := src.FindTime(ctx, at)
@@ -160,7 +160,7 @@ func (m *Model) applyFoundTime(msg foundTimeMsg) tea.Cmd {
 	}
 	if msg.id == 0 {
 		// Everything is older than that: the newest is the closest.
-		m.status.note = "no event at or after " + msg.at.In(m.loc).Format("2006-01-02 15:04:05") + ": showing the newest"
+		m.status.note = "no event at or after " + msg.at.In(m.c.Loc).Format("2006-01-02 15:04:05") + ": showing the newest"
 		return m.loadJump(loadNewest)
 	}
 	m.status.note = ""
@@ -170,7 +170,7 @@ func (m *Model) applyFoundTime(msg foundTimeMsg) tea.Cmd {
 // promptLine renders the input with the mistake's character marked and
 // the cursor shown; text scrolls sideways when it is wider than the line.
 func (m *Model) promptLine(w int) string {
-	p, th := m.prompt, m.th
+	p, th := m.prompt, m.c.Theme
 	label := "/ "
 	if p.kind == promptTime {
 		label = "jump to time: "
@@ -210,7 +210,7 @@ func (m *Model) promptLine(w int) string {
 // promptStatus is the line above the prompt: the mistake, or what the
 // keys do.
 func (m *Model) promptStatus(w int) string {
-	p, th := m.prompt, m.th
+	p, th := m.prompt, m.c.Theme
 	if p.errMsg != "" {
 		msg := " " + p.errMsg
 		if p.errCol > 0 {

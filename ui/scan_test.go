@@ -133,8 +133,8 @@ func TestScanStopAndResume(t *testing.T) {
 // elsewhere. (How fast that is gets measured by cmd/bench, not here.)
 func TestKeysDuringScan(t *testing.T) {
 	s := newStepper(t, rareRows(20_000, 5, 19_990), "user:rare.user")
-	counted := &countingSource{Source: s.m.src}
-	s.m.src = counted
+	counted := &countingSource{Source: s.m.c.Src}
+	s.m.c.Src = counted
 	scanned := false
 	for i := 0; i < 50 && s.step(); i++ {
 		scanned = scanned || s.m.scanning()

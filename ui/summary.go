@@ -87,7 +87,7 @@ func (m *Model) summaryQuery() *query.Query {
 // summaryWindow is the window in force for the screen: the one chosen,
 // or the query's (its span back from now).
 func (m *Model) summaryWindow() summary.Window {
-	return summary.InForce(m.summaryQuery(), m.sum.window, m.now(), m.loc)
+	return summary.InForce(m.summaryQuery(), m.sum.window, m.c.Now(), m.c.Loc)
 }
 
 // startSummary computes the report for the screen's window, dropping any
@@ -96,15 +96,15 @@ func (m *Model) startSummary() tea.Cmd {
 	s := m.sum
 	m.stopSummary()
 	m.sumSeq++
-	ctx, cancel := context.WithCancel(m.ctx)
+	ctx, cancel := context.WithCancel(m.c.Ctx)
 	s.seq, s.cancel, s.running, s.prog = m.sumSeq, cancel, true, &summaryProgress{}
 	if s.window.Name != "" {
 		// Remembered for the next opening over a query without times.
 		m.sumWindow = s.window
 	}
-	src, prog, seq := m.src, s.prog, s.seq
+	src, prog, seq := m.c.Src, s.prog, s.seq
 	o := summary.Options{
-		Query: m.summaryQuery(), Window: s.window, Now: m.now(), Loc: m.loc, Buckets: sparkBuckets(m.w),
+		Query: m.summaryQuery(), Window: s.window, Now: m.c.Now(), Loc: m.c.Loc, Buckets: sparkBuckets(m.c.Width),
 		BurstMin: m.burstMin, BurstWithin: m.burstWithin,
 		Progress: func(done, total uint64) {
 			prog.total.Store(total)
@@ -116,7 +116,7 @@ func (m *Model) startSummary() tea.Cmd {
 		rep, err := summary.Run(ctx, src, o)
 		return summaryDoneMsg{seq: seq, rep: rep, err: err}
 	}
-	return tea.Batch(run, m.after(summaryTick, summaryTickMsg{seq: seq}))
+	return tea.Batch(run, m.c.After(summaryTick, summaryTickMsg{seq: seq}))
 }
 
 // sparkBuckets is one bar per cell of the summary's sparkline at this
@@ -141,7 +141,7 @@ func (m *Model) summaryUpdate(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case summaryTickMsg:
 		if s != nil && s.running && s.seq == msg.seq {
-			return m.after(summaryTick, msg)
+			return m.c.After(summaryTick, msg)
 		}
 	case summaryDoneMsg:
 		if s == nil || !s.running || s.seq != msg.seq {
@@ -149,7 +149,7 @@ func (m *Model) summaryUpdate(msg tea.Msg) tea.Cmd {
 		}
 		s.running = false
 		if msg.err != nil {
-			if m.ctx.Err() == nil {
+			if m.c.Ctx.Err() == nil {
 				m.status.err = "summary: " + msg.err.Error()
 			}
 			if s.rep == nil {
@@ -167,7 +167,7 @@ func (m *Model) summaryUpdate(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) summaryKey(msg tea.KeyPressMsg) tea.Cmd {
-	s, k := m.sum, m.keys
+	s, k := m.sum, m.c.Keys
 	switch {
 	case key.Matches(msg, k.Back):
 		// A run is cancelled first; the screen closes when nothing else
@@ -268,7 +268,7 @@ func (m *Model) summaryCurrent() (sumLine, bool) {
 // those escapes, so pasting it into a terminal or the / prompt is safe
 // and reads back as the same bytes.
 func (m *Model) summaryCopy() tea.Cmd {
-	if m.noExport {
+	if m.c.NoExport {
 		return m.refuseExport()
 	}
 	line, ok := m.summaryCurrent()
@@ -362,7 +362,7 @@ type sumLine struct {
 
 // summaryView is the screen's body: exactly h lines of w cells.
 func (m *Model) summaryView(w, h int) []string {
-	s, th := m.sum, m.th
+	s, th := m.sum, m.c.Theme
 	out := make([]string, 0, h)
 	if s.rep == nil {
 		out = append(out, m.summaryTitle(nil, w), "")
@@ -430,7 +430,7 @@ func windowName(name, source string) string {
 // left; the windows [ and ] step through on the right, the one in force
 // bracketed, when there is room for both.
 func (m *Model) summaryTitle(r *summary.Report, w int) string {
-	th := m.th
+	th := m.c.Theme
 	q, win := m.summaryQuery().String(), m.summaryWindow()
 	source := summary.FromOption
 	if m.sum.window.Name == "" {
@@ -496,14 +496,14 @@ func (m *Model) shortTime(t time.Time) string {
 	if t.IsZero() {
 		return "(no time)"
 	}
-	return t.In(m.loc).Format("01-02 15:04")
+	return t.In(m.c.Loc).Format("01-02 15:04")
 }
 
 // summarySpark is the activity over the window, and below it the peak:
 // a mark under its bar (a character, so it survives NO_COLOR) with its
 // time and count.
 func (m *Model) summarySpark(r *summary.Report, w int) (string, string) {
-	th := m.th
+	th := m.c.Theme
 	buckets := r.Buckets
 	if r.BucketWidth > 0 && r.Until.After(r.Since) {
 		// Whole minutes leave the last bars after the window's end: they
@@ -571,8 +571,8 @@ func maxOf(v []uint64) uint64 {
 // lines, and drawing them all again for every key made keys lag.
 func (m *Model) summaryLines() []sumLine {
 	s := m.sum
-	if k := (bodyKey{s.rep, m.w, m.th.Name}); s.body == nil || s.bodyKey != k {
-		s.body, s.bodyKey = m.summaryBody(s.rep, m.w), k
+	if k := (bodyKey{s.rep, m.c.Width, m.c.Theme.Name}); s.body == nil || s.bodyKey != k {
+		s.body, s.bodyKey = m.summaryBody(s.rep, m.c.Width), k
 	}
 	return s.body
 }
@@ -580,7 +580,7 @@ func (m *Model) summaryLines() []sumLine {
 // summaryBody is every line of the scrolling part, in the order of the
 // questions asked first in an incident.
 func (m *Model) summaryBody(r *summary.Report, w int) []sumLine {
-	th := m.th
+	th := m.c.Theme
 	var out []sumLine
 	note := func(s string) {
 		out = append(out, sumLine{styled: th.Empty.Render(cell.Fit("    "+s, w, th.Ellipsis))})
@@ -670,17 +670,17 @@ func (m *Model) summaryBody(r *summary.Report, w int) []sumLine {
 func (m *Model) sevMark(sev string) (string, func(...string) string) {
 	switch sev {
 	case "security":
-		return m.th.MarkSecurity, m.th.Security.Render
+		return m.c.Theme.MarkSecurity, m.c.Theme.Security.Render
 	case "notice":
-		return m.th.MarkNotice, m.th.Notice.Render
+		return m.c.Theme.MarkNotice, m.c.Theme.Notice.Render
 	}
-	return " ", m.th.Row.Render
+	return " ", m.c.Theme.Row.Render
 }
 
 // itemLine: mark, time, user, description and the IP in a column ipw
 // wide (none when 0).
 func (m *Model) itemLine(it summary.Item, w, uw, ipw int) sumLine {
-	th := m.th
+	th := m.c.Theme
 	mark, markStyle := m.sevMark(it.Severity)
 	dw := max(1, w-3-11-1-uw-1-ipw)
 	if ipw > 0 {
@@ -706,7 +706,7 @@ func (m *Model) itemLine(it summary.Item, w, uw, ipw int) sumLine {
 // the others involved. An address is never cut, as key or among the
 // others: the list ends at a whole entry.
 func (m *Model) burstLine(b summary.Burst, w, kw int) sumLine {
-	th := m.th
+	th := m.c.Theme
 	by := cell.Fit(b.By, 5, "")
 	k := cell.Fit(cell.Safe(b.Key), kw, th.Ellipsis)
 	if b.By == "ip" {
@@ -714,8 +714,8 @@ func (m *Model) burstLine(b summary.Burst, w, kw int) sumLine {
 	}
 	count := fmt.Sprintf("%5s failed", numfmt.Thousands(uint64(b.Count)))
 	span := m.shortTime(b.First) + "–" + m.shortTime(b.Last)
-	if !b.First.IsZero() && !b.Last.IsZero() && b.First.In(m.loc).YearDay() == b.Last.In(m.loc).YearDay() {
-		span = m.shortTime(b.First) + "–" + b.Last.In(m.loc).Format("15:04")
+	if !b.First.IsZero() && !b.Last.IsZero() && b.First.In(m.c.Loc).YearDay() == b.Last.In(m.c.Loc).YearDay() {
+		span = m.shortTime(b.First) + "–" + b.Last.In(m.c.Loc).Format("15:04")
 	}
 	span = cell.Fit(span, 17, "")
 	label := "logins: "
@@ -756,7 +756,7 @@ func (m *Model) burstLine(b summary.Burst, w, kw int) sumLine {
 
 // countLines are a top list: name, count and a bar scaled to the largest.
 func (m *Model) countLines(cs []summary.Count, w int) []sumLine {
-	th := m.th
+	th := m.c.Theme
 	var hi uint64
 	for _, c := range cs {
 		hi = max(hi, c.Count)

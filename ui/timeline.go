@@ -104,7 +104,7 @@ func (m *Model) request(kind loadKind) source.Request {
 }
 
 func (m *Model) fetch(kind loadKind) tea.Cmd {
-	gen, req, src, ctx := m.tl.gen, m.request(kind), m.src, m.tl.ctx
+	gen, req, src, ctx := m.tl.gen, m.request(kind), m.c.Src, m.tl.ctx
 	return func() tea.Msg {
 		start := time.Now()
 		p, err := src.Page(ctx, req)
@@ -118,7 +118,7 @@ func (m *Model) newGen() {
 	if m.tl.cancel != nil {
 		m.tl.cancel()
 	}
-	m.tl.ctx, m.tl.cancel = context.WithCancel(m.ctx)
+	m.tl.ctx, m.tl.cancel = context.WithCancel(m.c.Ctx)
 	m.tl.gen++
 	m.tl.loadingOlder, m.tl.loadingNewer, m.tl.jumping = false, false, false
 	m.tl.runFrom = [2]uint64{}
@@ -231,7 +231,7 @@ func (m *Model) applyPage(msg pageMsg) tea.Cmd {
 		tl.jumping = false
 	}
 	if msg.err != nil {
-		if m.ctx.Err() != nil || tl.ctx.Err() != nil {
+		if m.c.Ctx.Err() != nil || tl.ctx.Err() != nil {
 			return nil
 		}
 		// The connection may be gone (restart, network): say so, keep
@@ -241,7 +241,7 @@ func (m *Model) applyPage(msg pageMsg) tea.Cmd {
 		d := backoff(m.status.retries)
 		m.status.retries++
 		m.status.outage, m.status.nextIn = errors.Is(msg.err, source.ErrUnavailable), d
-		return m.after(d, retryMsg{gen: msg.gen, kind: msg.kind})
+		return m.c.After(d, retryMsg{gen: msg.gen, kind: msg.kind})
 	}
 	m.status.err, m.status.retries, m.status.outage = "", 0, false
 	p := msg.page

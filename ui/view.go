@@ -34,29 +34,29 @@ type layout struct {
 
 func (m *Model) layout() layout {
 	l := layout{}
-	if m.w < minWidth || m.h < minHeight {
+	if m.c.Width < minWidth || m.c.Height < minHeight {
 		l.small = true
 		return l
 	}
-	l.bodyH = m.h - 3 // header, status bar, key hint
+	l.bodyH = m.c.Height - 3 // header, status bar, key hint
 	switch {
 	case m.detail.full:
 		l.full, l.detailShown = true, true
-		l.dW, l.dH = m.w, l.bodyH
-	case m.w >= 80+1+40:
+		l.dW, l.dH = m.c.Width, l.bodyH
+	case m.c.Width >= 80+1+40:
 		// Side by side once the timeline keeps at least 80 columns next
 		// to a useful pane (40+).
 		l.side, l.detailShown = true, true
-		l.dW = min(max((m.w-1)*2/5, 40), 64, m.w-81)
-		l.tlW, l.tlH = m.w-l.dW-1, l.bodyH
+		l.dW = min(max((m.c.Width-1)*2/5, 40), 64, m.c.Width-81)
+		l.tlW, l.tlH = m.c.Width-l.dW-1, l.bodyH
 		l.dH = l.bodyH
 	case l.bodyH >= 12:
 		l.below, l.detailShown = true, true
 		l.dH = min(max(l.bodyH*2/5, 5), 14)
-		l.tlW, l.tlH = m.w, l.bodyH-l.dH-1
-		l.dW = m.w
+		l.tlW, l.tlH = m.c.Width, l.bodyH-l.dH-1
+		l.dW = m.c.Width
 	default:
-		l.tlW, l.tlH = m.w, l.bodyH
+		l.tlW, l.tlH = m.c.Width, l.bodyH
 	}
 	return l
 }
@@ -81,14 +81,14 @@ func (m *Model) View() tea.View {
 }
 
 func (m *Model) srcLabel() string {
-	if m.src == nil {
+	if m.c.Src == nil {
 		return ""
 	}
-	return cell.Safe(m.src.Label())
+	return cell.Safe(m.c.Src.Label())
 }
 
 func (m *Model) render() string {
-	if m.w == 0 || m.h == 0 {
+	if m.c.Width == 0 || m.c.Height == 0 {
 		return ""
 	}
 	l := m.layout()
@@ -98,37 +98,37 @@ func (m *Model) render() string {
 	var body []string
 	switch {
 	case m.picker != nil:
-		body = m.pickerView(m.w, l.bodyH)
+		body = m.pickerView(m.c.Width, l.bodyH)
 	case m.showHelp:
 		body = m.helpScreen(l.bodyH)
 	case m.sum != nil:
-		body = m.summaryView(m.w, l.bodyH)
+		body = m.summaryView(m.c.Width, l.bodyH)
 	case l.full:
-		body = m.detailPane(m.w, l.bodyH)
+		body = m.detailPane(m.c.Width, l.bodyH)
 	case l.side:
 		tl := m.timelineView(l.tlW, l.tlH)
 		dp := m.detailPane(l.dW, l.dH)
-		sep := m.th.Border.Render("│")
+		sep := m.c.Theme.Border.Render("│")
 		body = make([]string, l.bodyH)
 		for i := range body {
 			body[i] = tl[i] + sep + dp[i]
 		}
 	case l.below:
-		body = append(m.timelineView(l.tlW, l.tlH), m.th.Border.Render(m.paneRule(m.w)))
-		body = append(body, m.detailPane(m.w, l.dH)...)
+		body = append(m.timelineView(l.tlW, l.tlH), m.c.Theme.Border.Render(m.paneRule(m.c.Width)))
+		body = append(body, m.detailPane(m.c.Width, l.dH)...)
 	default:
 		body = m.timelineView(l.tlW, l.tlH)
 	}
 	if m.exp != nil {
 		// Over the timeline, so the selection being exported stays in
 		// sight around it.
-		body = m.overlayBox(body, m.exportBox(m.w))
+		body = m.overlayBox(body, m.exportBox(m.c.Width))
 	}
-	lines := make([]string, 0, m.h)
+	lines := make([]string, 0, m.c.Height)
 	lines = append(lines, m.header())
 	lines = append(lines, body...)
 	if m.prompt != nil {
-		lines = append(lines, m.promptStatus(m.w), m.promptLine(m.w))
+		lines = append(lines, m.promptStatus(m.c.Width), m.promptLine(m.c.Width))
 	} else {
 		lines = append(lines, m.statusBar(), m.hint())
 	}
@@ -147,18 +147,18 @@ func (m *Model) paneRule(w int) string {
 func (m *Model) tooSmall() string {
 	msg := []string{
 		"Terminal too small",
-		fmt.Sprintf("%dx%d, need %dx%d", m.w, m.h, minWidth, minHeight),
+		fmt.Sprintf("%dx%d, need %dx%d", m.c.Width, m.c.Height, minWidth, minHeight),
 		"q quits",
 	}
-	out := make([]string, m.h)
-	top := max(0, (m.h-len(msg))/2)
+	out := make([]string, m.c.Height)
+	top := max(0, (m.c.Height-len(msg))/2)
 	for i := range out {
 		line := ""
 		if j := i - top; j >= 0 && j < len(msg) {
-			line = cell.Clip(msg[j], m.w, "")
-			line = strings.Repeat(" ", max(0, (m.w-cell.Width(line))/2)) + line
+			line = cell.Clip(msg[j], m.c.Width, "")
+			line = strings.Repeat(" ", max(0, (m.c.Width-cell.Width(line))/2)) + line
 		}
-		out[i] = cell.Fit(line, m.w, "")
+		out[i] = cell.Fit(line, m.c.Width, "")
 	}
 	return strings.Join(out, "\n")
 }
@@ -168,12 +168,12 @@ func (m *Model) header() string {
 	mid := " " + m.srcLabel() + " · times " + zoneName(m)
 	right := " ? help "
 	spark := ""
-	if m.w >= 100 && m.sum == nil {
+	if m.c.Width >= 100 && m.sum == nil {
 		spark = m.headerSpark()
 	}
-	avail := m.w - cell.Width(left) - cell.Width(right) - cell.Width(spark)
-	mid = cell.Fit(mid, max(0, avail), m.th.Ellipsis)
-	return m.th.Header.Render(left) + m.th.HeaderDim.Render(mid) + spark + m.th.Header.Render(right)
+	avail := m.c.Width - cell.Width(left) - cell.Width(right) - cell.Width(spark)
+	mid = cell.Fit(mid, max(0, avail), m.c.Theme.Ellipsis)
+	return m.c.Theme.Header.Render(left) + m.c.Theme.HeaderDim.Render(mid) + spark + m.c.Theme.Header.Render(right)
 }
 
 // headerCells is how many bars the header's sparkline has.
@@ -218,16 +218,16 @@ func (m *Model) headerSpark() string {
 	for _, c := range cells {
 		b.WriteString(summary.Bar(c, hiCount))
 	}
-	th := m.th
+	th := m.c.Theme
 	return th.HeaderSpark.Render(b.String()) + th.HeaderDim.Render(" "+numfmt.Duration(span)+" on screen ")
 }
 
 func zoneName(m *Model) string {
-	if m.loc.String() == "UTC" {
+	if m.c.Loc.String() == "UTC" {
 		return "UTC"
 	}
-	abbr, _ := m.now().In(m.loc).Zone()
-	return m.loc.String() + " (" + abbr + ")"
+	abbr, _ := m.c.Now().In(m.c.Loc).Zone()
+	return m.c.Loc.String() + " (" + abbr + ")"
 }
 
 // column widths for a timeline w cells wide.
@@ -282,13 +282,13 @@ func (m *Model) timelineView(w, h int) []string {
 	tl := &m.tl
 	switch {
 	case !tl.loaded && m.status.err == "":
-		out[0] = m.th.Empty.Render(cell.Fit("  loading…", w, ""))
+		out[0] = m.c.Theme.Empty.Render(cell.Fit("  loading…", w, ""))
 	case len(tl.events) == 0 && tl.loaded:
 		msg := "  no events in this table"
 		if !m.query.Empty() {
 			msg = "  no events match " + cell.Safe(m.query.String())
 		}
-		out[0] = m.th.Empty.Render(cell.Fit(msg, w, m.th.Ellipsis))
+		out[0] = m.c.Theme.Empty.Render(cell.Fit(msg, w, m.c.Theme.Ellipsis))
 	}
 	c := columns(w, tl.events[min(tl.offset, len(tl.events)):min(tl.offset+h, len(tl.events))])
 	for i := 0; i < h; i++ {
@@ -306,7 +306,7 @@ func (m *Model) timelineView(w, h int) []string {
 }
 
 func (m *Model) row(e *activity.Event, cursor, selected bool, c cols, w int) string {
-	th := m.th
+	th := m.c.Theme
 	cur := " "
 	switch {
 	case cursor:
@@ -327,7 +327,7 @@ func (m *Model) row(e *activity.Event, cursor, selected bool, c cols, w int) str
 		if c.shortTime {
 			layout = "01-02 15:04:05"
 		}
-		ts = e.Time.In(m.loc).Format(layout)
+		ts = e.Time.In(m.c.Loc).Format(layout)
 	}
 	login := cell.Safe(e.Login)
 	userMark := ""
@@ -412,7 +412,7 @@ func (m *Model) detailPane(w, h int) []string {
 	var lines []string
 	inner := max(1, w-2)
 	if e == nil {
-		lines = []string{m.th.Empty.Render("no event selected")}
+		lines = []string{m.c.Theme.Empty.Render("no event selected")}
 	} else {
 		lines = m.detailLines(e, inner)
 	}
@@ -431,7 +431,7 @@ func (m *Model) detailPane(w, h int) []string {
 		} else {
 			hint += " (tab to scroll, enter for full screen)"
 		}
-		out[h-1] = " " + m.th.DetailDim.Render(cell.Fit(hint, inner, m.th.Ellipsis)) + " "
+		out[h-1] = " " + m.c.Theme.DetailDim.Render(cell.Fit(hint, inner, m.c.Theme.Ellipsis)) + " "
 	}
 	return out
 }
@@ -439,7 +439,7 @@ func (m *Model) detailPane(w, h int) []string {
 // statusBar: the query as chips with its match count, the position, and
 // on the right whatever is going on (scan progress, errors).
 func (m *Model) statusBar() string {
-	th := m.th
+	th := m.c.Theme
 	// The chips give way first when room runs short: the count, the
 	// follow badge and the selection are what the bar is for.
 	var chips, tail, pos strings.Builder
@@ -490,11 +490,11 @@ func (m *Model) statusBar() string {
 		if m.status.outage {
 			msg = "database not answering"
 		}
-		room := max(0, m.w-12-cell.Width(suffix)-1)
+		room := max(0, m.c.Width-12-cell.Width(suffix)-1)
 		right = " " + cell.Clip(msg, room, th.Ellipsis) + suffix
 		rightStyle = th.StatusErr
 	case m.status.toast != "":
-		right, rightStyle = " "+cell.Clip(cell.Safe(m.status.toast), max(0, m.w-13), th.Ellipsis)+" ", th.Toast
+		right, rightStyle = " "+cell.Clip(cell.Safe(m.status.toast), max(0, m.c.Width-13), th.Ellipsis)+" ", th.Toast
 		if m.status.toastWarn {
 			rightStyle = th.StatusWarn
 		}
@@ -513,11 +513,11 @@ func (m *Model) statusBar() string {
 	case m.userProblem != "":
 		// Lowest priority, but always said: without marks a deleted
 		// account reads like a current one. The detail pane has the why.
-		right, rightStyle = " "+cell.Clip("user marks off: "+cell.Safe(m.userProblem), max(0, m.w/2), th.Ellipsis)+" ", th.StatusWarn
+		right, rightStyle = " "+cell.Clip("user marks off: "+cell.Safe(m.userProblem), max(0, m.c.Width/2), th.Ellipsis)+" ", th.StatusWarn
 	}
-	rw := min(cell.Width(right), m.w)
+	rw := min(cell.Width(right), m.c.Width)
 	right = cell.Clip(right, rw, th.Ellipsis)
-	room := m.w - rw
+	room := m.c.Width - rw
 	c, t, p := chips.String(), tail.String(), pos.String()
 	if cell.Width(c)+cell.Width(t)+cell.Width(p) > room {
 		p = "" // the position is in the detail pane too
@@ -582,35 +582,35 @@ func (m *Model) hint() string {
 	case m.showHelp:
 		h = "? or esc: close help · q: quit"
 	case m.sum != nil:
-		return m.shortHelp(m.keys.SummaryHelp())
+		return m.shortHelp(m.c.Keys.SummaryHelp())
 	case m.detail.full:
 		h = "j/k pgup/pgdn: scroll · r: stored text · enter/esc: back · q: quit"
 	case m.detail.focus:
 		h = "j/k pgup/pgdn: scroll the detail · tab/esc: back to the timeline · q: quit"
 	default:
-		return m.shortHelp(m.keys.ShortHelp())
+		return m.shortHelp(m.c.Keys.ShortHelp())
 	}
-	return m.th.Hint.Render(cell.Fit(" "+h, m.w, m.th.Ellipsis))
+	return m.c.Theme.Hint.Render(cell.Fit(" "+h, m.c.Width, m.c.Theme.Ellipsis))
 }
 
 // shortHelp is a one-line key hint, cut at a whole entry, never mid-word.
 func (m *Model) shortHelp(keys []key.Binding) string {
 	var hint string
 	for i := len(keys); i > 0; i-- {
-		hint = " " + m.help.ShortHelpView(keys[:i])
-		if cell.Width(hint) <= m.w {
+		hint = " " + m.c.HelpLine(keys[:i])
+		if cell.Width(hint) <= m.c.Width {
 			break
 		}
 	}
-	return cell.PadRight(cell.ClipStyled(hint, m.w), m.w)
+	return cell.PadRight(cell.ClipStyled(hint, m.c.Width), m.c.Width)
 }
 
 // helpScreen is the ? overlay: every key of the screen it was opened
 // over and the marks, in a box that fits the terminal and scrolls (j/k)
 // when it is taller.
 func (m *Model) helpScreen(h int) []string {
-	th := m.th
-	inner := helpWidth(m.w)
+	th := m.c.Theme
+	inner := helpWidth(m.c.Width)
 	lines := m.helpLines(inner)
 	// As wide as the widest line of all, so the box keeps its size while
 	// it scrolls.
@@ -632,7 +632,7 @@ func (m *Model) helpScreen(h int) []string {
 	for i, l := range lines {
 		lines[i] = cell.PadRight(cell.ClipStyled(l, bw), bw)
 	}
-	return cell.PlaceBox(th.HelpBox.Render(strings.Join(lines, "\n")), m.w, h)
+	return cell.PlaceBox(th.HelpBox.Render(strings.Join(lines, "\n")), m.c.Width, h)
 }
 
 // helpWidth is the room inside the help box (border and padding take 4).
@@ -651,18 +651,18 @@ func helpClamp(scroll, lines, rows int) int {
 // without changing it.
 func (m *Model) syncHelp() {
 	if m.showHelp {
-		m.helpScroll = helpClamp(m.helpScroll, len(m.helpLines(helpWidth(m.w))), max(1, m.layout().bodyH-2))
+		m.helpScroll = helpClamp(m.helpScroll, len(m.helpLines(helpWidth(m.c.Width))), max(1, m.layout().bodyH-2))
 	}
 }
 
 // helpLines are the help's content at a width: the keys laid out in as
 // many columns as fit, then the marks.
 func (m *Model) helpLines(w int) []string {
-	th := m.th
+	th := m.c.Theme
 	out := []string{th.HelpTitle.Render("Keys")}
-	groups := m.keys.FullHelp()
+	groups := m.c.Keys.FullHelp()
 	if m.sum != nil {
-		groups = m.keys.SummaryFullHelp()
+		groups = m.c.Keys.SummaryFullHelp()
 	}
 	out = append(out, m.keyGrid(groups, w)...)
 	out = append(out, "", th.HelpTitle.Render("Marks"))
@@ -695,7 +695,7 @@ func (m *Model) helpLines(w int) []string {
 // whatever group a key is in. Narrow screens get one column, with long
 // descriptions cut.
 func (m *Model) keyGrid(groups [][]key.Binding, w int) []string {
-	th := m.th
+	th := m.c.Theme
 	kw := 0
 	for _, g := range groups {
 		for _, b := range g {
@@ -758,7 +758,7 @@ func (m *Model) overlayBox(lines []string, box string) []string {
 	for _, r := range rows {
 		bw = max(bw, cell.Width(r))
 	}
-	bw = min(bw, m.w)
+	bw = min(bw, m.c.Width)
 	spare := max(0, len(lines)-len(rows))
 	hidden := func(top int) int {
 		n := 0
@@ -776,10 +776,10 @@ func (m *Model) overlayBox(lines []string, box string) []string {
 		}
 	}
 	out := append([]string(nil), lines...)
-	left := (m.w - bw) / 2
+	left := (m.c.Width - bw) / 2
 	for i, r := range rows {
 		if j := top + i; j < len(out) {
-			out[j] = cell.PadRight(strings.Repeat(" ", left)+cell.ClipStyled(r, bw), m.w)
+			out[j] = cell.PadRight(strings.Repeat(" ", left)+cell.ClipStyled(r, bw), m.c.Width)
 		}
 	}
 	return out
