@@ -100,3 +100,14 @@ func size(n int) string {
 	}
 	return cell.Itoa(uint64(n)) + " B"
 }
+
+// copyText puts data on the clipboard for a component.
+func (m *Model) copyText(data []byte, said, tooLong string) tea.Cmd {
+	if m.c.NoExport {
+		return m.refuseExport()
+	}
+	if base64.StdEncoding.EncodedLen(len(data)) > clipboardMax {
+		return m.toast(tooLong, true)
+	}
+	return tea.Batch(tea.Raw(osc52(data, m.inTmux)), m.toast(said, false))
+}

@@ -77,19 +77,17 @@ type Model struct {
 	burstMin    int
 	burstWithin time.Duration
 
-	showHelp   bool
-	helpScroll int // first help line shown, when help is taller than the screen
-	prompt     *prompt
-	picker     *picker
-	sel        selection
-	exp        *exporter
-	inTmux     bool
-	dir        string
-	writers    sync.WaitGroup     // export goroutines, waited for by Close
-	history    []string           // queries applied this session, oldest first
-	counts     map[string]*counts // counting scans, by query
-	status     status
-	lo, hi     uint64 // id range of the table, for the position shown
+	prompt  *prompt
+	picker  *picker
+	sel     selection
+	exp     *exporter
+	inTmux  bool
+	dir     string
+	writers sync.WaitGroup     // export goroutines, waited for by Close
+	history []string           // queries applied this session, oldest first
+	counts  map[string]*counts // counting scans, by query
+	status  status
+	lo, hi  uint64 // id range of the table, for the position shown
 	// userProblem is why events carry no user marks ("" when they do).
 	userProblem string
 
@@ -201,8 +199,12 @@ func (m *Model) loadBounds() tea.Cmd {
 // Update handles one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.PasteMsg:
+	default:
+		cmd = tea.Batch(cmd, m.forward(msg))
+	}
 	m.syncDetail()
-	m.syncHelp()
 	if m.sel.active {
 		// The span may have moved: count it when the window cannot.
 		cmd = tea.Batch(cmd, m.countSelection())
@@ -214,6 +216,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.SetSize(msg.Width, msg.Height)
+		for _, l := range m.layers {
+			m.sizeLayer(l)
+		}
 		m.tl.clamp(m.timelineRows())
 		m.summaryClamp()
 		return m.prefetch()
@@ -276,65 +281,32 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.exp.edited, m.exp.errMsg = true, ""
 			return cmd
 		}
-		return nil
+		return m.layerPaste(msg)
 	}
 	return nil
 }
 
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.Keys
+	if key.Matches(msg, k.ForceQuit) {
+		return m.quit()
+	}
 	if m.prompt != nil {
-		if msg.String() == "ctrl+c" {
-			m.cancel()
-			return tea.Quit
-		}
 		return m.promptKey(msg)
 	}
 	if m.picker != nil {
-		if msg.String() == "ctrl+c" {
-			m.cancel()
-			return tea.Quit
-		}
 		return m.pickerKey(msg)
 	}
 	if m.exp != nil {
-		if msg.String() == "ctrl+c" {
-			m.cancel()
-			return tea.Quit
-		}
 		return m.exportKey(msg)
 	}
-	if key.Matches(msg, k.Quit) {
-		m.cancel()
-		return tea.Quit
-	}
-	if m.showHelp {
-		page := max(1, m.layout().bodyH-4)
-		switch {
-		case key.Matches(msg, k.Help, k.Back):
-			m.showHelp, m.helpScroll = false, 0
-		case key.Matches(msg, k.Up):
-			m.helpScroll--
-		case key.Matches(msg, k.Down):
-			m.helpScroll++
-		case key.Matches(msg, k.PageUp, k.HalfUp):
-			m.helpScroll -= page
-		case key.Matches(msg, k.PageDown, k.HalfDown):
-			m.helpScroll += page
-		case key.Matches(msg, k.Oldest):
-			m.helpScroll = 0
-		case key.Matches(msg, k.Newest):
-			m.helpScroll = 1 << 20
-		}
-		return nil
-	}
-	if m.sum != nil {
+	if m.sum != nil && m.top() == nil && !key.Matches(msg, k.Help, k.Quit) {
 		return m.summaryKey(msg)
 	}
+	if cmd, ok := m.layerKey(msg); ok {
+		return cmd
+	}
 	switch {
-	case key.Matches(msg, k.Help):
-		m.showHelp = true
-		return nil
 	case key.Matches(msg, k.Back):
 		// The innermost thing first: detail, then a running scan, then
 		// the query itself.

@@ -182,9 +182,6 @@ func (m *Model) summaryKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.closeSummary()
 		return nil
-	case key.Matches(msg, k.Help):
-		m.showHelp = true
-		return nil
 	case key.Matches(msg, k.Narrower), key.Matches(msg, k.Wider):
 		dir := 1
 		if key.Matches(msg, k.Narrower) {

@@ -260,11 +260,11 @@ func TestHelpListsEveryKey(t *testing.T) {
 	press(t, m, "?")
 	press(t, m, "k") // ignored while help is open
 	press(t, m, "esc")
-	if m.showHelp {
+	if isHelp(m.top()) {
 		t.Fatal("esc did not close help")
 	}
 	press(t, m, "?", "?")
-	if m.showHelp {
+	if isHelp(m.top()) {
 		t.Fatal("? did not toggle help")
 	}
 	_, cmd := m.Update(keyMsg("q"))

@@ -13,6 +13,7 @@ import (
 	"matomo-audit/data/summary"
 	"matomo-audit/internal/numfmt"
 	"matomo-audit/ui/cell"
+	"matomo-audit/ui/common"
 )
 
 // Below these the UI shows a "terminal too small" note instead.
@@ -99,8 +100,6 @@ func (m *Model) render() string {
 	switch {
 	case m.picker != nil:
 		body = m.pickerView(m.c.Width, l.bodyH)
-	case m.showHelp:
-		body = m.helpScreen(l.bodyH)
 	case m.sum != nil:
 		body = m.summaryView(m.c.Width, l.bodyH)
 	case l.full:
@@ -118,6 +117,14 @@ func (m *Model) render() string {
 		body = append(body, m.detailPane(m.c.Width, l.dH)...)
 	default:
 		body = m.timelineView(l.tlW, l.tlH)
+	}
+	for _, ly := range m.layers {
+		switch ly.Place() {
+		case common.Screen:
+			body = strings.Split(ly.View(), "\n")
+		case common.Box:
+			body = m.overlayBox(body, ly.View())
+		}
 	}
 	if m.exp != nil {
 		// Over the timeline, so the selection being exported stays in
@@ -569,6 +576,9 @@ func short(n uint64) string {
 }
 
 func (m *Model) hint() string {
+	if h := m.layerHint(); h != "" {
+		return h
+	}
 	var h string
 	switch {
 	case m.exp != nil && m.exp.stage == exportWriting && m.exp.quitAsked:
@@ -579,8 +589,6 @@ func (m *Model) hint() string {
 		h = "y: overwrite · n/esc: choose another name"
 	case m.exp != nil:
 		h = "enter: write · tab: JSON array / ndjson / CSV · ←/→ ctrl+a ctrl+e: edit the path · esc: cancel"
-	case m.showHelp:
-		h = "? or esc: close help · q: quit"
 	case m.sum != nil:
 		return m.shortHelp(m.c.Keys.SummaryHelp())
 	case m.detail.full:
@@ -603,149 +611,6 @@ func (m *Model) shortHelp(keys []key.Binding) string {
 		}
 	}
 	return cell.PadRight(cell.ClipStyled(hint, m.c.Width), m.c.Width)
-}
-
-// helpScreen is the ? overlay: every key of the screen it was opened
-// over and the marks, in a box that fits the terminal and scrolls (j/k)
-// when it is taller.
-func (m *Model) helpScreen(h int) []string {
-	th := m.c.Theme
-	inner := helpWidth(m.c.Width)
-	lines := m.helpLines(inner)
-	// As wide as the widest line of all, so the box keeps its size while
-	// it scrolls.
-	bw := 0
-	for _, l := range lines {
-		bw = max(bw, min(cell.Width(l), inner))
-	}
-	rows := max(1, h-2)
-	if len(lines) > rows {
-		scroll := helpClamp(m.helpScroll, len(lines), rows)
-		more := len(lines) - scroll - (rows - 1)
-		shown := append([]string(nil), lines[scroll:scroll+rows-1]...)
-		hint := "j/k pgdn: scroll · esc: close"
-		if more > 0 {
-			hint = fmt.Sprintf("↓ %d more · ", more) + hint
-		}
-		lines = append(shown, th.HelpDesc.Render(cell.Clip(hint, inner, th.Ellipsis)))
-	}
-	for i, l := range lines {
-		lines[i] = cell.PadRight(cell.ClipStyled(l, bw), bw)
-	}
-	return cell.PlaceBox(th.HelpBox.Render(strings.Join(lines, "\n")), m.c.Width, h)
-}
-
-// helpWidth is the room inside the help box (border and padding take 4).
-func helpWidth(w int) int { return max(1, w-4) }
-
-// helpClamp keeps the help's scroll within its lines when rows show them,
-// the last row saying how many more there are.
-func helpClamp(scroll, lines, rows int) int {
-	if lines <= rows {
-		return 0
-	}
-	return min(max(scroll, 0), lines-(rows-1))
-}
-
-// syncHelp clamps the help's scroll after every update, so View reads it
-// without changing it.
-func (m *Model) syncHelp() {
-	if m.showHelp {
-		m.helpScroll = helpClamp(m.helpScroll, len(m.helpLines(helpWidth(m.c.Width))), max(1, m.layout().bodyH-2))
-	}
-}
-
-// helpLines are the help's content at a width: the keys laid out in as
-// many columns as fit, then the marks.
-func (m *Model) helpLines(w int) []string {
-	th := m.c.Theme
-	out := []string{th.HelpTitle.Render("Keys")}
-	groups := m.c.Keys.FullHelp()
-	if m.sum != nil {
-		groups = m.c.Keys.SummaryFullHelp()
-	}
-	out = append(out, m.keyGrid(groups, w)...)
-	out = append(out, "", th.HelpTitle.Render("Marks"))
-	marks := []string{
-		th.Security.Render(th.MarkSecurity) + th.HelpDesc.Render(" security event"),
-		th.Notice.Render(th.MarkNotice) + th.HelpDesc.Render(" notice"),
-		th.HelpKey.Render(th.MarkCursor) + th.HelpDesc.Render(" cursor"),
-		th.HelpKey.Render(th.MarkSelected) + th.HelpDesc.Render(" selected (v)"),
-		th.UserPseudo.Render("name"+th.MarkPseudo) + th.HelpDesc.Render(" Matomo System, console or anonymous"),
-		th.UserGone.Render("name"+th.MarkGone) + th.HelpDesc.Render(" not a current user"),
-	}
-	// Marks flow onto as many lines as the width needs.
-	line := ""
-	for _, mk := range marks {
-		switch {
-		case line == "":
-			line = mk
-		case cell.Width(line)+4+cell.Width(mk) <= w:
-			line += "    " + mk
-		default:
-			out = append(out, line)
-			line = mk
-		}
-	}
-	return append(out, line)
-}
-
-// keyGrid lays key groups out in columns: as many as fit in w cells, every
-// key in one key column as wide as the widest key, so the columns line up
-// whatever group a key is in. Narrow screens get one column, with long
-// descriptions cut.
-func (m *Model) keyGrid(groups [][]key.Binding, w int) []string {
-	th := m.c.Theme
-	kw := 0
-	for _, g := range groups {
-		for _, b := range g {
-			kw = max(kw, cell.Width(b.Help().Key))
-		}
-	}
-	const gap = 3
-	for n := min(len(groups), 4); n >= 1; n-- {
-		dw := make([]int, n)
-		for i, g := range groups {
-			for _, b := range g {
-				dw[i%n] = max(dw[i%n], cell.Width(b.Help().Desc))
-			}
-		}
-		total := (n - 1) * gap
-		for _, d := range dw {
-			total += kw + 1 + d
-		}
-		if total > w && n > 1 {
-			continue
-		}
-		if n == 1 {
-			dw[0] = max(1, min(dw[0], w-kw-1))
-		}
-		var out []string
-		for row := 0; row*n < len(groups); row++ {
-			height := 0
-			for c := 0; c < n && row*n+c < len(groups); c++ {
-				height = max(height, len(groups[row*n+c]))
-			}
-			for i := 0; i < height; i++ {
-				var b strings.Builder
-				for c := 0; c < n && row*n+c < len(groups); c++ {
-					if c > 0 {
-						b.WriteString(strings.Repeat(" ", gap))
-					}
-					g := groups[row*n+c]
-					entry := strings.Repeat(" ", kw+1+dw[c])
-					if i < len(g) {
-						h := g[i].Help()
-						entry = th.HelpKey.Render(cell.Fit(h.Key, kw, "")) + " " + th.HelpDesc.Render(cell.Fit(h.Desc, dw[c], th.Ellipsis))
-					}
-					b.WriteString(entry)
-				}
-				out = append(out, strings.TrimRight(b.String(), " "))
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 // placeBox centres a box in a w x h area, exactly h lines of w cells.

@@ -135,15 +135,18 @@ type Component interface {
 type (
 	// Close: the component is done; the root takes it off.
 	Close struct{}
+	// Quit ends the program.
+	Quit struct{}
 	// Toast is a passing message on the status bar.
 	Toast struct {
 		Msg  string
 		Warn bool
 	}
-	// Copy puts Data on the clipboard and says Said.
+	// Copy puts Data on the clipboard and says Said, or TooLong when it
+	// is more than a terminal clipboard takes.
 	Copy struct {
-		Data []byte
-		Said string
+		Data          []byte
+		Said, TooLong string
 	}
 	// Error is shown on the status bar until the next one.
 	Error struct{ Msg string }
