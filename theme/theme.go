@@ -85,7 +85,124 @@ type Theme struct {
 	Ellipsis     string
 }
 
-func fg(hex string) color.Color { return lipgloss.Color(hex) }
+// Palette names colours by what they mean, not by hue, so that a theme is
+// only a choice of colours and every style is built once, in fromPalette.
+// Colours used on the terminal's own background come first, then those of
+// the bars and badges, which each bring their own background. A field
+// that looks redundant (Warn beside Notice, HintKey beside Dim) is one that
+// at least one palette sets apart; merging it would change what that
+// theme draws.
+type Palette struct {
+	Fg       color.Color // body text: descriptions, values, headings
+	Dim      color.Color // secondary text: labels, times, raw JSON
+	Faint    color.Color // what should recede: hints, IPs, pseudo-users
+	HintKey  color.Color // a key named in a hint, a step above Faint
+	Accent   color.Color // titles, the help box, progress and sparklines
+	Chart    color.Color // the bars of the summary's top lists
+	Border   color.Color // separators between panes
+	Ident    color.Color // names of things: logins, JSON keys
+	Gone     color.Color // a login that is no longer a user
+	Security color.Color // security events, and the peak of a sparkline
+	Notice   color.Color
+	Warn     color.Color // a question or problem in a dialog
+	String   color.Color // JSON values by type
+	Number   color.Color
+	Literal  color.Color // true, false, null
+
+	HeaderBg    color.Color // also the empty track of a progress bar
+	StatusFg    color.Color
+	StatusBg    color.Color
+	StatusWarn  color.Color // on StatusBg
+	OnAccent    color.Color // text on an Accent background
+	ErrFg       color.Color
+	ErrBg       color.Color // also behind an excluding query term
+	ChipFg      color.Color
+	ChipBg      color.Color
+	ChipNegFg   color.Color // on ErrBg
+	CursorBg    color.Color
+	SelectionFg color.Color
+	SelectionBg color.Color
+	FlashFg     color.Color
+	FlashBg     color.Color
+	ToastFg     color.Color
+	ToastBg     color.Color
+}
+
+func hex(s string) color.Color { return lipgloss.Color(s) }
+
+var dark = Palette{
+	Fg:       hex("#E4E4E7"),
+	Dim:      hex("#A1A1AA"),
+	Faint:    hex("#71717A"),
+	HintKey:  hex("#A1A1AA"),
+	Accent:   hex("#7DD3FC"),
+	Chart:    hex("#38BDF8"),
+	Border:   hex("#52525B"),
+	Ident:    hex("#93C5FD"),
+	Gone:     hex("#FDBA74"),
+	Security: hex("#F87171"),
+	Notice:   hex("#FCD34D"),
+	Warn:     hex("#FCD34D"),
+	String:   hex("#BBF7D0"),
+	Number:   hex("#FDE68A"),
+	Literal:  hex("#C4B5FD"),
+
+	HeaderBg:    hex("#3F3F46"),
+	StatusFg:    hex("#D4D4D8"),
+	StatusBg:    hex("#27272A"),
+	StatusWarn:  hex("#FCD34D"),
+	OnAccent:    hex("#18181B"),
+	ErrFg:       hex("#FECACA"),
+	ErrBg:       hex("#7F1D1D"),
+	ChipFg:      hex("#ECFEFF"),
+	ChipBg:      hex("#155E75"),
+	ChipNegFg:   hex("#FEE2E2"),
+	CursorBg:    hex("#1E3A5F"),
+	SelectionFg: hex("#F5F3FF"),
+	SelectionBg: hex("#4C1D95"),
+	FlashFg:     hex("#FFFFFF"),
+	FlashBg:     hex("#B91C1C"),
+	ToastFg:     hex("#052E16"),
+	ToastBg:     hex("#86EFAC"),
+}
+
+// On a light background one amber cannot serve everywhere: each of
+// Notice, Warn and StatusWarn is darkened as far as its background needs.
+var light = Palette{
+	Fg:       hex("#18181B"),
+	Dim:      hex("#52525B"),
+	Faint:    hex("#71717A"),
+	HintKey:  hex("#3F3F46"),
+	Accent:   hex("#0369A1"),
+	Chart:    hex("#0284C7"),
+	Border:   hex("#A1A1AA"),
+	Ident:    hex("#1D4ED8"),
+	Gone:     hex("#C2410C"),
+	Security: hex("#B91C1C"),
+	Notice:   hex("#A16207"),
+	Warn:     hex("#B45309"),
+	String:   hex("#15803D"),
+	Number:   hex("#A16207"),
+	Literal:  hex("#7C3AED"),
+
+	HeaderBg:    hex("#D4D4D8"),
+	StatusFg:    hex("#27272A"),
+	StatusBg:    hex("#E4E4E7"),
+	StatusWarn:  hex("#92400E"),
+	OnAccent:    hex("#FFFFFF"),
+	ErrFg:       hex("#FFFFFF"),
+	ErrBg:       hex("#B91C1C"),
+	ChipFg:      hex("#FFFFFF"),
+	ChipBg:      hex("#0E7490"),
+	ChipNegFg:   hex("#FFFFFF"),
+	CursorBg:    hex("#BFDBFE"),
+	SelectionFg: hex("#2E1065"),
+	SelectionBg: hex("#DDD6FE"),
+	FlashFg:     hex("#FFFFFF"),
+	FlashBg:     hex("#DC2626"),
+	ToastFg:     hex("#FFFFFF"),
+	ToastBg:     hex("#15803D"),
+}
 
 func base(name string) Theme {
 	return Theme{
@@ -102,118 +219,72 @@ func base(name string) Theme {
 }
 
 // Dark is for dark terminal backgrounds.
-func Dark() Theme {
-	t := base("dark")
-	s := lipgloss.NewStyle
-	t.Header = s().Bold(true).Foreground(fg("#E4E4E7")).Background(fg("#3F3F46"))
-	t.HeaderDim = s().Foreground(fg("#A1A1AA")).Background(fg("#3F3F46"))
-	t.Status = s().Foreground(fg("#D4D4D8")).Background(fg("#27272A"))
-	t.StatusKey = s().Bold(true).Foreground(fg("#18181B")).Background(fg("#7DD3FC"))
-	t.StatusWarn = s().Foreground(fg("#FCD34D")).Background(fg("#27272A"))
-	t.StatusErr = s().Bold(true).Foreground(fg("#FECACA")).Background(fg("#7F1D1D"))
-	t.Chip = s().Foreground(fg("#ECFEFF")).Background(fg("#155E75"))
-	t.ChipNeg = s().Foreground(fg("#FEE2E2")).Background(fg("#7F1D1D")).Strikethrough(true)
-	t.Hint = s().Foreground(fg("#71717A"))
-	t.HintKey = s().Foreground(fg("#A1A1AA")).Bold(true)
-	t.Row = s()
-	t.Cursor = s().Background(fg("#1E3A5F")).Bold(true)
-	t.Time = s().Foreground(fg("#A1A1AA"))
-	t.User = s().Foreground(fg("#93C5FD"))
-	t.UserPseudo = s().Foreground(fg("#71717A")).Italic(true)
-	t.UserGone = s().Foreground(fg("#FDBA74"))
-	t.Desc = s().Foreground(fg("#E4E4E7"))
-	t.IP = s().Foreground(fg("#71717A"))
-	t.Security = s().Foreground(fg("#F87171")).Bold(true)
-	t.Flash = s().Foreground(fg("#FFFFFF")).Background(fg("#B91C1C")).Bold(true)
-	t.Notice = s().Foreground(fg("#FCD34D"))
-	t.Empty = s().Foreground(fg("#71717A")).Italic(true)
-	t.Border = s().Foreground(fg("#52525B"))
-	t.DetailTitle = s().Bold(true).Foreground(fg("#7DD3FC"))
-	t.DetailKey = s().Foreground(fg("#A1A1AA"))
-	t.DetailValue = s().Foreground(fg("#E4E4E7"))
-	t.DetailDim = s().Foreground(fg("#71717A"))
-	t.TreeKey = s().Foreground(fg("#93C5FD"))
-	t.TreeString = s().Foreground(fg("#BBF7D0"))
-	t.TreeNumber = s().Foreground(fg("#FDE68A"))
-	t.TreeOther = s().Foreground(fg("#C4B5FD"))
-	t.Raw = s().Foreground(fg("#A1A1AA"))
-	t.HelpBox = s().Border(lipgloss.RoundedBorder()).BorderForeground(fg("#7DD3FC")).Padding(0, 1)
-	t.HelpTitle = s().Bold(true).Foreground(fg("#7DD3FC"))
-	t.HelpKey = s().Bold(true).Foreground(fg("#E4E4E7"))
-	t.HelpDesc = s().Foreground(fg("#A1A1AA"))
-	t.Selected = s().Foreground(fg("#F5F3FF")).Background(fg("#4C1D95"))
-	t.Toast = s().Bold(true).Foreground(fg("#052E16")).Background(fg("#86EFAC"))
-	t.BarDone = s().Foreground(fg("#7DD3FC"))
-	t.BarTodo = s().Foreground(fg("#3F3F46"))
-	t.DlgLabel = s().Foreground(fg("#A1A1AA"))
-	t.DlgValue = s().Foreground(fg("#E4E4E7"))
-	t.DlgWarn = s().Bold(true).Foreground(fg("#FCD34D"))
-	t.SumTitle = s().Bold(true).Foreground(fg("#7DD3FC"))
-	t.SumSection = s().Bold(true).Foreground(fg("#E4E4E7"))
-	t.SumDim = s().Foreground(fg("#71717A"))
-	t.SumBar = s().Foreground(fg("#38BDF8"))
-	t.SumWindow = s().Bold(true).Foreground(fg("#18181B")).Background(fg("#7DD3FC"))
-	t.Spark = s().Foreground(fg("#7DD3FC"))
-	t.SparkPeak = s().Bold(true).Foreground(fg("#F87171"))
-	t.HeaderSpark = s().Foreground(fg("#7DD3FC")).Background(fg("#3F3F46"))
-	return t
-}
+func Dark() Theme { return fromPalette("dark", dark) }
 
 // Light is for light terminal backgrounds.
-func Light() Theme {
-	t := base("light")
+func Light() Theme { return fromPalette("light", light) }
+
+func fromPalette(name string, p Palette) Theme {
+	t := base(name)
 	s := lipgloss.NewStyle
-	t.Header = s().Bold(true).Foreground(fg("#18181B")).Background(fg("#D4D4D8"))
-	t.HeaderDim = s().Foreground(fg("#52525B")).Background(fg("#D4D4D8"))
-	t.Status = s().Foreground(fg("#27272A")).Background(fg("#E4E4E7"))
-	t.StatusKey = s().Bold(true).Foreground(fg("#FFFFFF")).Background(fg("#0369A1"))
-	t.StatusWarn = s().Foreground(fg("#92400E")).Background(fg("#E4E4E7"))
-	t.StatusErr = s().Bold(true).Foreground(fg("#FFFFFF")).Background(fg("#B91C1C"))
-	t.Chip = s().Foreground(fg("#FFFFFF")).Background(fg("#0E7490"))
-	t.ChipNeg = s().Foreground(fg("#FFFFFF")).Background(fg("#B91C1C")).Strikethrough(true)
-	t.Hint = s().Foreground(fg("#71717A"))
-	t.HintKey = s().Foreground(fg("#3F3F46")).Bold(true)
+	on := func(fg, bg color.Color) lipgloss.Style { return s().Foreground(fg).Background(bg) }
+
+	t.Header = on(p.Fg, p.HeaderBg).Bold(true)
+	t.HeaderDim = on(p.Dim, p.HeaderBg)
+	t.HeaderSpark = on(p.Accent, p.HeaderBg)
+	t.Status = on(p.StatusFg, p.StatusBg)
+	t.StatusKey = on(p.OnAccent, p.Accent).Bold(true)
+	t.StatusWarn = on(p.StatusWarn, p.StatusBg)
+	t.StatusErr = on(p.ErrFg, p.ErrBg).Bold(true)
+	t.Chip = on(p.ChipFg, p.ChipBg)
+	t.ChipNeg = on(p.ChipNegFg, p.ErrBg).Strikethrough(true)
+	t.Hint = s().Foreground(p.Faint)
+	t.HintKey = s().Foreground(p.HintKey).Bold(true)
+
 	t.Row = s()
-	t.Cursor = s().Background(fg("#BFDBFE")).Bold(true)
-	t.Time = s().Foreground(fg("#52525B"))
-	t.User = s().Foreground(fg("#1D4ED8"))
-	t.UserPseudo = s().Foreground(fg("#71717A")).Italic(true)
-	t.UserGone = s().Foreground(fg("#C2410C"))
-	t.Desc = s().Foreground(fg("#18181B"))
-	t.IP = s().Foreground(fg("#71717A"))
-	t.Security = s().Foreground(fg("#B91C1C")).Bold(true)
-	t.Flash = s().Foreground(fg("#FFFFFF")).Background(fg("#DC2626")).Bold(true)
-	t.Notice = s().Foreground(fg("#A16207"))
-	t.Empty = s().Foreground(fg("#71717A")).Italic(true)
-	t.Border = s().Foreground(fg("#A1A1AA"))
-	t.DetailTitle = s().Bold(true).Foreground(fg("#0369A1"))
-	t.DetailKey = s().Foreground(fg("#52525B"))
-	t.DetailValue = s().Foreground(fg("#18181B"))
-	t.DetailDim = s().Foreground(fg("#71717A"))
-	t.TreeKey = s().Foreground(fg("#1D4ED8"))
-	t.TreeString = s().Foreground(fg("#15803D"))
-	t.TreeNumber = s().Foreground(fg("#A16207"))
-	t.TreeOther = s().Foreground(fg("#7C3AED"))
-	t.Raw = s().Foreground(fg("#52525B"))
-	t.HelpBox = s().Border(lipgloss.RoundedBorder()).BorderForeground(fg("#0369A1")).Padding(0, 1)
-	t.HelpTitle = s().Bold(true).Foreground(fg("#0369A1"))
-	t.HelpKey = s().Bold(true).Foreground(fg("#18181B"))
-	t.HelpDesc = s().Foreground(fg("#52525B"))
-	t.Selected = s().Foreground(fg("#2E1065")).Background(fg("#DDD6FE"))
-	t.Toast = s().Bold(true).Foreground(fg("#FFFFFF")).Background(fg("#15803D"))
-	t.BarDone = s().Foreground(fg("#0369A1"))
-	t.BarTodo = s().Foreground(fg("#D4D4D8"))
-	t.DlgLabel = s().Foreground(fg("#52525B"))
-	t.DlgValue = s().Foreground(fg("#18181B"))
-	t.DlgWarn = s().Bold(true).Foreground(fg("#B45309"))
-	t.SumTitle = s().Bold(true).Foreground(fg("#0369A1"))
-	t.SumSection = s().Bold(true).Foreground(fg("#18181B"))
-	t.SumDim = s().Foreground(fg("#71717A"))
-	t.SumBar = s().Foreground(fg("#0284C7"))
-	t.SumWindow = s().Bold(true).Foreground(fg("#FFFFFF")).Background(fg("#0369A1"))
-	t.Spark = s().Foreground(fg("#0369A1"))
-	t.SparkPeak = s().Bold(true).Foreground(fg("#B91C1C"))
-	t.HeaderSpark = s().Foreground(fg("#0369A1")).Background(fg("#D4D4D8"))
+	t.Cursor = s().Background(p.CursorBg).Bold(true)
+	t.Selected = on(p.SelectionFg, p.SelectionBg)
+	t.Time = s().Foreground(p.Dim)
+	t.User = s().Foreground(p.Ident)
+	t.UserPseudo = s().Foreground(p.Faint).Italic(true)
+	t.UserGone = s().Foreground(p.Gone)
+	t.Desc = s().Foreground(p.Fg)
+	t.IP = s().Foreground(p.Faint)
+	t.Flash = on(p.FlashFg, p.FlashBg).Bold(true)
+	t.Security = s().Foreground(p.Security).Bold(true)
+	t.Notice = s().Foreground(p.Notice)
+	t.Empty = s().Foreground(p.Faint).Italic(true)
+
+	t.Border = s().Foreground(p.Border)
+	t.DetailTitle = s().Foreground(p.Accent).Bold(true)
+	t.DetailKey = s().Foreground(p.Dim)
+	t.DetailValue = s().Foreground(p.Fg)
+	t.DetailDim = s().Foreground(p.Faint)
+	t.TreeKey = s().Foreground(p.Ident)
+	t.TreeString = s().Foreground(p.String)
+	t.TreeNumber = s().Foreground(p.Number)
+	t.TreeOther = s().Foreground(p.Literal)
+	t.Raw = s().Foreground(p.Dim)
+
+	t.HelpBox = s().Border(lipgloss.RoundedBorder()).BorderForeground(p.Accent).Padding(0, 1)
+	t.HelpTitle = s().Foreground(p.Accent).Bold(true)
+	t.HelpKey = s().Foreground(p.Fg).Bold(true)
+	t.HelpDesc = s().Foreground(p.Dim)
+
+	t.Toast = on(p.ToastFg, p.ToastBg).Bold(true)
+	t.BarDone = s().Foreground(p.Accent)
+	t.BarTodo = s().Foreground(p.HeaderBg)
+	t.DlgLabel = s().Foreground(p.Dim)
+	t.DlgValue = s().Foreground(p.Fg)
+	t.DlgWarn = s().Foreground(p.Warn).Bold(true)
+
+	t.SumTitle = s().Foreground(p.Accent).Bold(true)
+	t.SumSection = s().Foreground(p.Fg).Bold(true)
+	t.SumDim = s().Foreground(p.Faint)
+	t.SumBar = s().Foreground(p.Chart)
+	t.SumWindow = on(p.OnAccent, p.Accent).Bold(true)
+	t.Spark = s().Foreground(p.Accent)
+	t.SparkPeak = s().Foreground(p.Security).Bold(true)
 	return t
 }
 
