@@ -21,6 +21,7 @@ import (
 	"matomo-audit/data/source"
 	"matomo-audit/internal/numfmt"
 	"matomo-audit/ui/cell"
+	"matomo-audit/ui/common"
 )
 
 type exportStage uint8
@@ -90,7 +91,7 @@ func (m *Model) openExport() tea.Cmd {
 		return m.refuseExport()
 	}
 	x := &exporter{filter: m.filter, what: m.query.String(), format: export.JSON}
-	x.path = newInput()
+	x.path = common.NewInput()
 	var cmd tea.Cmd
 	if lo, hi, ok := m.span(); ok {
 		x.from, x.to = lo, hi

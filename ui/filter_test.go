@@ -26,7 +26,7 @@ func typeText(t *testing.T, m *Model, s string) {
 func TestQueryPrompt(t *testing.T) {
 	m := newModel(t, demoSource(), theme.NoColor(), 100, 30)
 	press(t, m, "/")
-	if m.prompt == nil || !strings.Contains(plainView(m), "/ ") {
+	if thePrompt(m) == nil || !strings.Contains(plainView(m), "/ ") {
 		t.Fatal("/ does not open the prompt")
 	}
 	typeText(t, m, "user:")
@@ -35,12 +35,12 @@ func TestQueryPrompt(t *testing.T) {
 		t.Fatalf("no inline error while typing:\n%s", v)
 	}
 	press(t, m, "enter")
-	if m.prompt == nil {
+	if thePrompt(m) == nil {
 		t.Fatal("enter applied a query with an error")
 	}
 	typeText(t, m, "frank")
 	press(t, m, "enter")
-	if m.prompt != nil || m.query.String() != "user:frank" {
+	if thePrompt(m) != nil || m.query.String() != "user:frank" {
 		t.Fatalf("query %q after enter", m.query.String())
 	}
 	for _, e := range m.tl.events {
@@ -50,19 +50,19 @@ func TestQueryPrompt(t *testing.T) {
 	}
 	// History: the earlier query comes back with up.
 	press(t, m, "/", "ctrl+l")
-	if !m.query.Empty() || m.prompt != nil {
+	if !m.query.Empty() || thePrompt(m) != nil {
 		t.Fatalf("ctrl+l in the prompt: query %q", m.query.String())
 	}
 	press(t, m, "/", "up")
-	if m.prompt.input.Value() != "user:frank" {
-		t.Fatalf("history gave %q", m.prompt.input.Value())
+	if thePrompt(m).Value() != "user:frank" {
+		t.Fatalf("history gave %q", thePrompt(m).Value())
 	}
 	press(t, m, "down")
-	if m.prompt.input.Value() != "" {
-		t.Fatalf("down past the history gave %q", m.prompt.input.Value())
+	if thePrompt(m).Value() != "" {
+		t.Fatalf("down past the history gave %q", thePrompt(m).Value())
 	}
 	press(t, m, "esc")
-	if m.prompt != nil || !m.query.Empty() {
+	if thePrompt(m) != nil || !m.query.Empty() {
 		t.Fatal("esc did not cancel")
 	}
 	// An empty query applied clears.
@@ -74,7 +74,7 @@ func TestQueryPrompt(t *testing.T) {
 		press(t, m, "ctrl+h")
 	}
 	send(t, m, tea.KeyPressMsg{Code: tea.KeyBackspace})
-	for m.prompt.input.Value() != "" {
+	for thePrompt(m).Value() != "" {
 		send(t, m, tea.KeyPressMsg{Code: tea.KeyBackspace})
 	}
 	press(t, m, "enter")

@@ -6,6 +6,7 @@ import (
 
 	"matomo-audit/ui/common"
 	"matomo-audit/ui/keyhelp"
+	"matomo-audit/ui/prompt"
 )
 
 // This file is the one place that decides who gets input: the component
@@ -145,6 +146,8 @@ func (m *Model) intent(from common.Component, msg tea.Msg) tea.Cmd {
 // componentIntent applies the intents of particular components.
 func (m *Model) componentIntent(from common.Component, msg tea.Msg) tea.Cmd {
 	switch msg.(type) {
+	case prompt.Submitted, prompt.Cleared, prompt.JumpTo:
+		return m.promptIntent(msg)
 	}
 	return nil
 }

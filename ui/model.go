@@ -18,6 +18,7 @@ import (
 	"matomo-audit/keymap"
 	"matomo-audit/theme"
 	"matomo-audit/ui/common"
+	"matomo-audit/ui/prompt"
 )
 
 // Options configure a Model.
@@ -77,7 +78,6 @@ type Model struct {
 	burstMin    int
 	burstWithin time.Duration
 
-	prompt  *prompt
 	picker  *picker
 	sel     selection
 	exp     *exporter
@@ -265,11 +265,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.key(msg)
 	case tea.PasteMsg:
 		switch {
-		case m.prompt != nil:
-			var cmd tea.Cmd
-			m.prompt.input, cmd = m.prompt.input.Update(msg)
-			m.check()
-			return cmd
 		case m.picker != nil:
 			var cmd tea.Cmd
 			m.picker.input, cmd = m.picker.input.Update(msg)
@@ -290,9 +285,6 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.Keys
 	if key.Matches(msg, k.ForceQuit) {
 		return m.quit()
-	}
-	if m.prompt != nil {
-		return m.promptKey(msg)
 	}
 	if m.picker != nil {
 		return m.pickerKey(msg)
@@ -323,9 +315,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(msg, k.Query):
-		return m.openPrompt(promptQuery)
+		return m.openPrompt(prompt.Query)
 	case key.Matches(msg, k.JumpTime):
-		return m.openPrompt(promptTime)
+		return m.openPrompt(prompt.Time)
 	case key.Matches(msg, k.Follow):
 		if m.fol.mode == following {
 			m.stopFollow()

@@ -16,6 +16,7 @@ import (
 	"matomo-audit/data/source"
 	"matomo-audit/internal/numfmt"
 	"matomo-audit/ui/cell"
+	"matomo-audit/ui/common"
 )
 
 type pickerKind uint8
@@ -63,7 +64,7 @@ type pickItem struct {
 type knownUsersMsg struct{ users []source.User }
 
 func (m *Model) openPicker(kind pickerKind) tea.Cmd {
-	in := newInput()
+	in := common.NewInput()
 	p := &picker{kind: kind, input: in, selected: map[string]bool{}}
 	p.preselect(m.query)
 	m.picker = p

@@ -134,11 +134,13 @@ func (m *Model) render() string {
 	lines := make([]string, 0, m.c.Height)
 	lines = append(lines, m.header())
 	lines = append(lines, body...)
-	if m.prompt != nil {
-		lines = append(lines, m.promptStatus(m.c.Width), m.promptLine(m.c.Width))
-	} else {
-		lines = append(lines, m.statusBar(), m.hint())
+	bottom := []string{m.statusBar(), m.hint()}
+	for _, ly := range m.layers {
+		if ly.Place() == common.Bottom {
+			bottom = strings.Split(ly.View(), "\n")
+		}
 	}
+	lines = append(lines, bottom...)
 	return strings.Join(lines, "\n")
 }
 

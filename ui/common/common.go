@@ -10,6 +10,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"matomo-audit/data/source"
@@ -153,3 +154,14 @@ type (
 	// Batch is several intents at once, applied in order.
 	Batch []tea.Msg
 )
+
+// NewInput is a text input used for its editing only: the UI draws the
+// text and the cursor itself (marking mistakes), so nothing blinks.
+func NewInput() textinput.Model {
+	in := textinput.New()
+	in.Prompt = ""
+	st := in.Styles()
+	st.Cursor.Blink = false
+	in.SetStyles(st)
+	return in
+}
