@@ -19,6 +19,38 @@ type detailState struct {
 	scroll int
 	height int // rows the pane had at the last layout, for paging
 	total  int // lines of content at the last layout
+	cache  detailCache
+}
+
+// detailCache is the pane's content for one event as last drawn: keys
+// and redraws reuse it, so a long parameter tree is laid out once.
+type detailCache struct {
+	key   detailKey
+	lines []string
+}
+
+// detailKey is everything the content depends on.
+type detailKey struct {
+	ev      *activity.Event
+	id      uint64
+	w       int
+	raw     bool
+	theme   string
+	age     string // the age shown moves on with the clock
+	problem string
+}
+
+// detailFor is e's content at width w, from the cache when nothing it
+// depends on has changed.
+func (m *Model) detailFor(e *activity.Event, w int) []string {
+	k := detailKey{ev: e, id: e.ID, w: w, raw: m.detail.raw, theme: m.c.Theme.Name, problem: m.userProblem}
+	if !e.Time.IsZero() {
+		k.age = age(m.c.Now(), e.Time)
+	}
+	if m.detail.cache.lines == nil || m.detail.cache.key != k {
+		m.detail.cache = detailCache{key: k, lines: m.detailLines(e, w)}
+	}
+	return m.detail.cache.lines
 }
 
 func (d *detailState) clampScroll() {
@@ -110,7 +142,7 @@ func (m *Model) detailLines(e *activity.Event, w int) []string {
 	}
 	if m.detail.raw || !e.ParamsOK() {
 		add("")
-		add(th.DetailKey.Render("stored parameters (r)"))
+		add(th.DetailKey.Render("stored parameters (" + m.c.Keys.Raw.Help().Key + ")"))
 		raw := cell.Safe(e.RawParams)
 		const rawCap = 64 << 10 // a screenful is enough; the export has all of it
 		if len(raw) > rawCap {
@@ -120,7 +152,7 @@ func (m *Model) detailLines(e *activity.Event, w int) []string {
 			add("  " + th.Raw.Render(l))
 		}
 	} else {
-		add(dim("r: show the stored text"))
+		add(dim(m.c.Keys.Raw.Help().Key + ": show the stored text"))
 	}
 	return out
 }

@@ -68,6 +68,7 @@ type Model struct {
 
 	tl     timeline
 	detail detailState
+	lay    layout // see relayout
 
 	fol followState
 	// after delivers msg after d; tests replace it to run time by hand.
@@ -216,9 +217,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.SetSize(msg.Width, msg.Height)
-		for _, l := range m.layers {
-			m.sizeLayer(l)
-		}
+		m.relayout()
 		m.tl.clamp(m.timelineRows())
 		m.summaryClamp()
 		return m.prefetch()
@@ -307,6 +306,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			m.clearRange()
 		case m.detail.full:
 			m.detail.full = false
+			m.relayout()
 		case m.detail.focus:
 			m.detail.focus = false
 		case m.stopScan():
@@ -351,6 +351,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Detail):
 		m.detail.full = !m.detail.full
 		m.detail.focus = false
+		m.relayout()
 		m.detail.scroll = 0
 		return nil
 	case key.Matches(msg, k.Focus):

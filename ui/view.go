@@ -33,7 +33,20 @@ type layout struct {
 	detailShown bool
 }
 
-func (m *Model) layout() layout {
+// layout is where everything goes, as computed at the last resize or
+// change of mode.
+func (m *Model) layout() layout { return m.lay }
+
+// relayout computes the layout after a resize or a change of mode (full
+// screen detail), and sizes the components for it.
+func (m *Model) relayout() {
+	m.lay = m.computeLayout()
+	for _, l := range m.layers {
+		m.sizeLayer(l)
+	}
+}
+
+func (m *Model) computeLayout() layout {
 	l := layout{}
 	if m.c.Width < minWidth || m.c.Height < minHeight {
 		l.small = true
@@ -409,7 +422,7 @@ func (m *Model) syncDetail() {
 	l := m.layout()
 	m.detail.height, m.detail.total = l.dH, 0
 	if e := m.current(); e != nil && l.detailShown {
-		m.detail.total = len(m.detailLines(e, max(1, l.dW-2)))
+		m.detail.total = len(m.detailFor(e, max(1, l.dW-2)))
 	}
 	m.detail.clampScroll()
 }
@@ -423,7 +436,7 @@ func (m *Model) detailPane(w, h int) []string {
 	if e == nil {
 		lines = []string{m.c.Theme.Empty.Render("no event selected")}
 	} else {
-		lines = m.detailLines(e, inner)
+		lines = m.detailFor(e, inner)
 	}
 	scroll := min(max(m.detail.scroll, 0), max(0, len(lines)-h))
 	for i := range out {
