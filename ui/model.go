@@ -367,56 +367,31 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.scrollDetail(msg)
 	}
 	rows := m.timelineRows()
-	if key.Matches(msg, k.Up, k.PageUp, k.HalfUp, k.Oldest) {
+	mv, ok := k.Nav().Match(msg, max(1, rows-1), max(1, rows/2))
+	switch {
+	case !ok:
+		return nil
+	case mv.Towards() < 0:
 		// Any move towards older events leaves the newest: follow pauses.
 		m.pause()
 	}
 	switch {
-	case key.Matches(msg, k.Up):
-		return m.move(-1)
-	case key.Matches(msg, k.Down):
-		return m.move(1)
-	case key.Matches(msg, k.PageUp):
-		return m.move(-max(1, rows-1))
-	case key.Matches(msg, k.PageDown):
-		return m.move(max(1, rows-1))
-	case key.Matches(msg, k.HalfUp):
-		return m.move(-max(1, rows/2))
-	case key.Matches(msg, k.HalfDown):
-		return m.move(max(1, rows/2))
-	case key.Matches(msg, k.Oldest):
+	case mv.First:
 		return tea.Batch(m.loadJump(loadOldest), m.loadBounds())
-	case key.Matches(msg, k.Newest):
-		if m.fol.mode == followPaused {
-			return m.resume()
-		}
+	case mv.Last && m.fol.mode == followPaused:
+		return m.resume()
+	case mv.Last:
 		return tea.Batch(m.loadJump(loadNewest), m.loadBounds())
 	}
-	return nil
+	return m.move(mv.By)
 }
 
 func (m *Model) scrollDetail(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.c.Keys
 	page := max(1, m.detail.height-1)
-	switch {
-	case key.Matches(msg, k.Up):
-		m.detail.scroll--
-	case key.Matches(msg, k.Down):
-		m.detail.scroll++
-	case key.Matches(msg, k.PageUp):
-		m.detail.scroll -= page
-	case key.Matches(msg, k.PageDown):
-		m.detail.scroll += page
-	case key.Matches(msg, k.HalfUp):
-		m.detail.scroll -= page / 2
-	case key.Matches(msg, k.HalfDown):
-		m.detail.scroll += page / 2
-	case key.Matches(msg, k.Oldest):
-		m.detail.scroll = 0
-	case key.Matches(msg, k.Newest):
-		m.detail.scroll = 1 << 30
+	if mv, ok := m.c.Keys.Nav().Match(msg, page, page/2); ok {
+		m.detail.scroll = mv.From(m.detail.scroll)
+		m.detail.clampScroll()
 	}
-	m.detail.clampScroll()
 	return nil
 }
 

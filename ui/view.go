@@ -161,7 +161,7 @@ func (m *Model) render() string {
 func (m *Model) paneRule(w int) string {
 	label := "─ detail "
 	if m.detail.focus {
-		label = "─ detail (tab: back to the timeline) "
+		label = "─ detail (" + m.c.Keys.Focus.Help().Key + ": back to the timeline) "
 	}
 	return cell.Fit(label+strings.Repeat("─", w), w, "")
 }
@@ -170,7 +170,7 @@ func (m *Model) tooSmall() string {
 	msg := []string{
 		"Terminal too small",
 		fmt.Sprintf("%dx%d, need %dx%d", m.c.Width, m.c.Height, minWidth, minHeight),
-		"q quits",
+		m.c.Keys.Quit.Keys()[0] + " quits",
 	}
 	out := make([]string, m.c.Height)
 	top := max(0, (m.c.Height-len(msg))/2)
@@ -449,9 +449,11 @@ func (m *Model) detailPane(w, h int) []string {
 	if more := len(lines) - scroll - h; more > 0 && h > 1 {
 		hint := fmt.Sprintf("↓ %d more lines", more)
 		if m.detail.full || m.detail.focus {
-			hint += " (j/k, pgdn)"
+			k := m.c.Keys
+			hint += " (" + k.ScrollKeys() + ")"
 		} else {
-			hint += " (tab to scroll, enter for full screen)"
+			k := m.c.Keys
+			hint += " (" + k.Focus.Help().Key + " to scroll, " + k.Detail.Help().Key + " for full screen)"
 		}
 		out[h-1] = " " + m.c.Theme.DetailDim.Render(cell.Fit(hint, inner, m.c.Theme.Ellipsis)) + " "
 	}
@@ -523,7 +525,7 @@ func (m *Model) statusBar() string {
 	case m.sum != nil && m.sum.running:
 		right, rightStyle = " "+m.summaryProgress()+" · esc cancels ", th.StatusWarn
 	case m.scanning():
-		right, rightStyle = " "+m.scanProgress()+" · esc stops ", th.StatusWarn
+		right, rightStyle = " "+m.scanProgress()+" · "+m.c.Keys.Back.Help().Key+" stops ", th.StatusWarn
 	case m.tl.stopped:
 		right, rightStyle = " scan stopped · move past the edge to go on ", th.StatusWarn
 	case m.tl.jumping:
@@ -607,9 +609,9 @@ func (m *Model) hint() string {
 	case m.sum != nil:
 		return m.shortHelp(m.c.Keys.SummaryHelp())
 	case m.detail.full:
-		h = "j/k pgup/pgdn: scroll · r: stored text · enter/esc: back · q: quit"
+		return m.shortHelp(m.c.Keys.DetailFullHelp())
 	case m.detail.focus:
-		h = "j/k pgup/pgdn: scroll the detail · tab/esc: back to the timeline · q: quit"
+		return m.shortHelp(m.c.Keys.DetailFocusHelp())
 	default:
 		return m.shortHelp(m.c.Keys.ShortHelp())
 	}
