@@ -196,7 +196,7 @@ func (m *Model) recovered() {
 }
 
 func (m *Model) retryDelay() time.Duration {
-	return backoff(max(m.fol.failures-1, 0))
+	return m.backoff(max(m.fol.failures-1, 0))
 }
 
 // arrived places what a poll brought. While following, new events go to

@@ -27,9 +27,6 @@ func TestFollowDatabaseExactlyOnce(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("MATOMO_AUDIT_FOLLOW_RESTARTS")); err == nil && v >= 0 {
 		restarts = v
 	}
-	old := retryBase
-	retryBase = 20 * time.Millisecond
-	t.Cleanup(func() { retryBase = old })
 
 	srv := dbtest.StartPrivate(t, "--innodb-flush-log-at-trx-commit=1")
 	dsn, db := srv.NewDatabase(t)
@@ -48,6 +45,7 @@ func TestFollowDatabaseExactlyOnce(t *testing.T) {
 	defer src.Close()
 
 	r := newRig(t, nil, Options{Source: src, Now: time.Now, Poll: 50 * time.Millisecond, Follow: true})
+	r.m.retryBase = 20 * time.Millisecond
 	// Tall enough that the window keeps every event, so it can be checked
 	// whole at the end.
 	r.send(tea.WindowSizeMsg{Width: 120, Height: 40 + events/10})

@@ -73,8 +73,10 @@ type Model struct {
 	fol followState
 	// after delivers msg after d; tests replace it to run time by hand.
 	pollEvery time.Duration
-	grace     time.Duration
-	bell      bool
+	// scanBudget and retryBase: see their defaults.
+	scanBudget, retryBase time.Duration
+	grace                 time.Duration
+	bell                  bool
 	// burstMin, burstWithin: the summary's burst thresholds.
 	burstMin    int
 	burstWithin time.Duration
@@ -145,6 +147,7 @@ func New(o Options) *Model {
 		m.history = []string{o.Query.String()}
 	}
 	m.pollEvery, m.grace, m.bell = o.Poll, o.Grace, o.Bell
+	m.scanBudget, m.retryBase = defaultScanBudget, defaultRetryBase
 	m.burstMin, m.burstWithin = o.BurstMin, o.BurstWithin
 	if m.pollEvery <= 0 {
 		m.pollEvery = time.Second

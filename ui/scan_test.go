@@ -83,11 +83,9 @@ func (s *stepper) settle() {
 }
 
 func newStepper(t *testing.T, rows []activity.Row, q string) *stepper {
-	old := scanBudget
-	scanBudget = time.Nanosecond // every step is one small read
-	t.Cleanup(func() { scanBudget = old })
 	src := demo.FromRows(rows, nil)
 	m := New(Options{Source: src, Query: compile(t, q), Theme: theme.NoColor(), Now: fixedNow})
+	m.scanBudget = time.Nanosecond // every step is one small read
 	t.Cleanup(m.Close)
 	s := &stepper{t: t, m: m}
 	_, cmd := m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})

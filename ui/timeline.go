@@ -62,9 +62,9 @@ func (k loadKind) String() string {
 	return [...]string{"newest", "oldest", "older", "newer"}[k]
 }
 
-// scanBudget is how long one step of a filtered scan may read before it
-// hands over what it found; tests shorten it.
-var scanBudget = 120 * time.Millisecond
+// defaultScanBudget is how long one step of a filtered scan may read
+// before it hands over what it found (Model.scanBudget; tests shorten it).
+const defaultScanBudget = 120 * time.Millisecond
 
 type pageMsg struct {
 	gen  int
@@ -88,7 +88,7 @@ func (m *Model) maxWindow() int { return max(600, 12*m.timelineRows()) }
 func (m *Model) request(kind loadKind) source.Request {
 	r := source.Request{Filter: m.filter, Limit: m.pageSize()}
 	if !m.filter.MatchAll() {
-		r.Budget = scanBudget
+		r.Budget = m.scanBudget
 	}
 	switch kind {
 	case loadNewest:
@@ -207,14 +207,14 @@ func (m *Model) retry(kind loadKind) tea.Cmd {
 	return m.loadEdge(kind)
 }
 
-// retryBase is the first pause before retrying a failed load; tests
-// shorten it.
-var retryBase = time.Second
+// defaultRetryBase is the first pause before retrying a failed load
+// (Model.retryBase; tests shorten it).
+const defaultRetryBase = time.Second
 
 // backoff grows 1s, 2s, 4s ... up to 30s between attempts.
-func backoff(retries int) time.Duration {
-	d := retryBase << min(retries, 5)
-	return min(d, 30*retryBase)
+func (m *Model) backoff(retries int) time.Duration {
+	d := m.retryBase << min(retries, 5)
+	return min(d, 30*m.retryBase)
 }
 
 func (m *Model) applyPage(msg pageMsg) tea.Cmd {
@@ -238,7 +238,7 @@ func (m *Model) applyPage(msg pageMsg) tea.Cmd {
 		// what is on screen, and try again with growing pauses.
 		m.status.err = msg.err.Error()
 		m.status.retrying = true
-		d := backoff(m.status.retries)
+		d := m.backoff(m.status.retries)
 		m.status.retries++
 		m.status.outage, m.status.nextIn = errors.Is(msg.err, source.ErrUnavailable), d
 		return m.c.After(d, retryMsg{gen: msg.gen, kind: msg.kind})

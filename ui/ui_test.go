@@ -351,11 +351,9 @@ func TestResizeStorm(t *testing.T) {
 // TestLostConnection: the database goes away; the UI keeps its rows, says
 // so in the status bar, retries with growing pauses and recovers.
 func TestLostConnection(t *testing.T) {
-	old := retryBase
-	retryBase = time.Millisecond
-	defer func() { retryBase = old }()
 	f := &flaky{Source: demoSource()}
 	m := newModel(t, f, theme.Dark(), 80, 24)
+	m.retryBase = time.Millisecond
 	f.setDown(true)
 	// Walk up until the window needs a page that cannot come.
 	stop := time.Now().Add(5 * time.Second)
