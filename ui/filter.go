@@ -88,9 +88,9 @@ func (m *Model) maybeCount() tea.Cmd {
 	if !m.query.Empty() && !m.windowComplete() {
 		cmds = append(cmds, m.countStep(m.countsFor(m.query.String(), m.query)))
 	}
-	if m.picker != nil {
-		_, c := m.pickerStats()
-		cmds = append(cmds, m.countStep(c))
+	if p := m.pickerLayer(); p != nil {
+		fed, c := m.feedPicker(p)
+		cmds = append(cmds, fed, m.countStep(c))
 	}
 	return tea.Batch(cmds...)
 }
@@ -139,15 +139,22 @@ func (m *Model) applyCount(msg countMsg) tea.Cmd {
 	if c.next > c.hi {
 		c.done = true
 	}
-	if m.picker != nil {
-		m.picker.refresh(m)
-		if _, pc := m.pickerStats(); pc == c {
-			return m.countStep(c)
+	var fed tea.Cmd
+	if p := m.pickerLayer(); p != nil {
+		var pc *counts
+		fed, pc = m.feedPicker(p)
+		if pc == c {
+			return tea.Batch(fed, m.countStep(c))
 		}
 	}
-	// The selection's span and the export dialog's total count on; of
-	// the queries only the current one does, others resume if chosen
-	// again.
+	return tea.Batch(fed, m.countOn(msg, c))
+}
+
+// countOn continues the scan a count step was of, when something still
+// shows it: the selection's span and the export dialog's total count on;
+// of the queries only the current one does, others resume if chosen
+// again.
+func (m *Model) countOn(msg countMsg, c *counts) tea.Cmd {
 	switch {
 	case msg.key == m.sel.countKey:
 		return m.countStep(c)

@@ -14,7 +14,14 @@ import (
 	"matomo-audit/internal/numfmt"
 	"matomo-audit/theme"
 	"matomo-audit/ui/cell"
+	"matomo-audit/ui/picker"
 )
+
+// openPickerOf is the picker on top, nil when none is.
+func openPickerOf(m *Model) *picker.Model {
+	p, _ := m.top().(*picker.Model)
+	return p
+}
 
 func typeText(t *testing.T, m *Model, s string) {
 	t.Helper()
@@ -127,7 +134,7 @@ func TestUserKey(t *testing.T) {
 func TestUserPicker(t *testing.T) {
 	m := newModel(t, demoSource(), theme.NoColor(), 120, 40)
 	press(t, m, "U")
-	if m.picker == nil {
+	if openPickerOf(m) == nil {
 		t.Fatal("U does not open the user picker")
 	}
 	v := plainView(m)
@@ -145,7 +152,7 @@ func TestUserPicker(t *testing.T) {
 		}
 	}
 	typeText(t, m, "frnk")
-	if it := m.picker.current(); it == nil || it.label != "frank" || it.count.Count != uint64(n) {
+	if it := openPickerOf(m).Current(); it == nil || it.Label != "frank" || it.Count.Count != uint64(n) {
 		t.Fatalf("fuzzy frnk: %+v, want frank with %d events", it, n)
 	}
 	press(t, m, "enter")
@@ -154,17 +161,15 @@ func TestUserPicker(t *testing.T) {
 	}
 	// It opens with the query's users selected; several at once, excluded.
 	press(t, m, "U")
-	if !strings.Contains(plainView(m), "1 selected") || !m.picker.selected["u:frank"] {
+	if !strings.Contains(plainView(m), "1 selected") || !openPickerOf(m).Selected("u:frank") {
 		t.Fatalf("reopened picker does not hold user:frank:\n%s", plainView(m))
 	}
 	typeText(t, m, "frank")
 	press(t, m, "space") // frank off
-	m.picker.input.SetValue("")
-	m.picker.filter()
+	openPickerOf(m).SetSearch("")
 	typeText(t, m, "MatomoSystem")
 	press(t, m, "space")
-	m.picker.input.SetValue("")
-	m.picker.filter()
+	openPickerOf(m).SetSearch("")
 	typeText(t, m, "ConsoleCommand")
 	press(t, m, "space", "tab", "enter")
 	if got := m.query.String(); got != `-user:"Console Command","Matomo System"` {
@@ -180,10 +185,10 @@ func TestTypePicker(t *testing.T) {
 		t.Fatalf("type picker:\n%s", v)
 	}
 	typeText(t, m, "SuperUser")
-	if it := m.picker.current(); it == nil || !it.header && it.key != "ActivityLog/UserSetSuperUserAccess" {
+	if it := openPickerOf(m).Current(); it == nil || !it.Header && it.Key != "ActivityLog/UserSetSuperUserAccess" {
 		t.Fatalf("search picked %+v", it)
 	}
-	for m.picker.current().header {
+	for openPickerOf(m).Current().Header {
 		press(t, m, "down")
 	}
 	press(t, m, "enter")
@@ -192,20 +197,18 @@ func TestTypePicker(t *testing.T) {
 	}
 	// Reopened, the type is selected; a category with it means either.
 	press(t, m, "t")
-	if !m.picker.selected["t:activitylog/usersetsuperuseraccess"] {
+	if !openPickerOf(m).Selected("t:activitylog/usersetsuperuseraccess") {
 		t.Fatal("reopened type picker lost the query's type")
 	}
-	m.picker.cursor = 0 // "category login"
+	press(t, m, "pgup") // "category login", the first entry
 	press(t, m, "space", "enter")
 	if got := m.query.String(); got != "type:ActivityLog/UserSetSuperUserAccess,ActivityLog/UserSignInFailed,ActivityLog/UserSignedIn,ActivityLog/UserSignedOff" {
 		t.Fatalf("category gave %q", got)
 	}
 	// The category alone, after unselecting the types it brought.
 	press(t, m, "t")
-	for k := range m.picker.selected {
-		delete(m.picker.selected, k)
-	}
-	m.picker.cursor = 0
+	openPickerOf(m).SetSelection(false)
+	press(t, m, "pgup")
 	press(t, m, "space", "enter")
 	if got := m.query.String(); got != "cat:login" {
 		t.Fatalf("category alone gave %q", got)

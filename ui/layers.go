@@ -6,6 +6,7 @@ import (
 
 	"matomo-audit/ui/common"
 	"matomo-audit/ui/keyhelp"
+	"matomo-audit/ui/picker"
 	"matomo-audit/ui/prompt"
 )
 
@@ -145,9 +146,11 @@ func (m *Model) intent(from common.Component, msg tea.Msg) tea.Cmd {
 
 // componentIntent applies the intents of particular components.
 func (m *Model) componentIntent(from common.Component, msg tea.Msg) tea.Cmd {
-	switch msg.(type) {
+	switch msg := msg.(type) {
 	case prompt.Submitted, prompt.Cleared, prompt.JumpTo:
 		return m.promptIntent(msg)
+	case picker.Apply:
+		return m.pickerIntent(from, msg)
 	}
 	return nil
 }

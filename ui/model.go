@@ -18,6 +18,7 @@ import (
 	"matomo-audit/keymap"
 	"matomo-audit/theme"
 	"matomo-audit/ui/common"
+	"matomo-audit/ui/picker"
 	"matomo-audit/ui/prompt"
 )
 
@@ -81,7 +82,6 @@ type Model struct {
 	burstMin    int
 	burstWithin time.Duration
 
-	picker  *picker
 	sel     selection
 	exp     *exporter
 	inTmux  bool
@@ -257,21 +257,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.summaryUpdate(msg)
 	case foundTimeMsg:
 		return m.applyFoundTime(msg)
-	case knownUsersMsg:
-		if m.picker != nil && m.picker.kind == pickUsers {
-			m.picker.known = msg.users
-			m.picker.refresh(m)
-		}
-		return nil
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.PasteMsg:
 		switch {
-		case m.picker != nil:
-			var cmd tea.Cmd
-			m.picker.input, cmd = m.picker.input.Update(msg)
-			m.picker.filter()
-			return cmd
 		case m.exp != nil && m.exp.stage == exportAsk:
 			var cmd tea.Cmd
 			m.exp.path, cmd = m.exp.path.Update(msg)
@@ -287,9 +276,6 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.Keys
 	if key.Matches(msg, k.ForceQuit) {
 		return m.quit()
-	}
-	if m.picker != nil {
-		return m.pickerKey(msg)
 	}
 	if m.exp != nil {
 		return m.exportKey(msg)
@@ -348,9 +334,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(msg, k.Users):
-		return m.openPicker(pickUsers)
+		return m.openPicker(picker.Users)
 	case key.Matches(msg, k.Types):
-		return m.openPicker(pickTypes)
+		return m.openPicker(picker.Types)
 	case key.Matches(msg, k.Detail):
 		m.detail.full = !m.detail.full
 		m.detail.focus = false

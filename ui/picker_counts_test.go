@@ -39,24 +39,22 @@ func walkPickers(t *testing.T, src source.Source, base string) {
 	for _, kind := range []string{"U", "t"} {
 		drain(t, m, m.setQuery(baseQ))
 		press(t, m, kind)
-		items := append([]pickItem(nil), m.picker.items...)
-		facet := total(m.picker.facet(m.query))
+		items := openPickerOf(m).Items()
+		facet := total(openPickerOf(m).Facet())
 		press(t, m, "esc")
 		for _, it := range items {
 			for _, exclude := range []bool{false, true} {
 				drain(t, m, m.setQuery(baseQ))
 				press(t, m, kind)
-				clear(m.picker.selected)
-				m.picker.selected[it.key] = true
-				m.picker.exclude = exclude
+				openPickerOf(m).SetSelection(exclude, it.Key)
 				press(t, m, "enter")
 				got := total(m.query)
-				want := it.count.Count
+				want := it.Count.Count
 				if exclude {
-					want = facet - it.count.Count
+					want = facet - it.Count.Count
 				}
 				if got != want {
-					t.Errorf("%s %q (exclude %v) under %q: the entry says %d, %q shows %d", kind, it.label, exclude, base, want, m.query.String(), got)
+					t.Errorf("%s %q (exclude %v) under %q: the entry says %d, %q shows %d", kind, it.Label, exclude, base, want, m.query.String(), got)
 					continue
 				}
 				if m.query.Empty() {
@@ -67,7 +65,7 @@ func walkPickers(t *testing.T, src source.Source, base string) {
 					word = " match"
 				}
 				if status := plainView(m); !strings.Contains(status, numfmt.Thousands(got)+word) {
-					t.Errorf("%s %q (exclude %v): status bar does not say %d%s:\n%s", kind, it.label, exclude, got, word, lastLines(status, 2))
+					t.Errorf("%s %q (exclude %v): status bar does not say %d%s:\n%s", kind, it.Label, exclude, got, word, lastLines(status, 2))
 				}
 			}
 		}

@@ -111,8 +111,6 @@ func (m *Model) render() string {
 	}
 	var body []string
 	switch {
-	case m.picker != nil:
-		body = m.pickerView(m.c.Width, l.bodyH)
 	case m.sum != nil:
 		body = m.summaryView(m.c.Width, l.bodyH)
 	case l.full:
