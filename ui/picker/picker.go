@@ -124,8 +124,11 @@ func (m *Model) SetSize(w, h int) { m.w, m.h = w, h }
 // TakesText: letters go to the search.
 func (m *Model) TakesText() bool { return true }
 
-// ShortHelp is the timeline's hint, as before the picker was a component.
-func (m *Model) ShortHelp() []key.Binding { return m.c.Keys.ShortHelp() }
+// ShortHelp: moving first, since the box itself shows the rest.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	return append([]key.Binding{k.ListUp, k.ListDown, k.ListPageUp, k.ListPageDown}, append(k.PickerHelp(), k.ForceQuit)...)
+}
 
 // FullHelp is the picker's keys.
 func (m *Model) FullHelp() [][]key.Binding {
