@@ -90,12 +90,7 @@ func New(c *common.Common, kind Kind, q *query.Query) *Model {
 	if q == nil {
 		q = &query.Query{}
 	}
-	in := textinput.New()
-	in.Prompt = ""
-	st := in.Styles()
-	st.Cursor.Blink = false
-	in.SetStyles(st)
-	m := &Model{c: c, kind: kind, q: q, input: in, selected: map[string]bool{}}
+	m := &Model{c: c, kind: kind, q: q, input: common.NewInput(), selected: map[string]bool{}}
 	m.preselect()
 	m.refresh()
 	return m
