@@ -21,6 +21,7 @@ import (
 	"matomo-audit/data/query"
 	"matomo-audit/theme"
 	"matomo-audit/ui/cell"
+	"matomo-audit/ui/exportdlg"
 )
 
 // exportRig is a model over n rows that exports into a temp folder.
@@ -42,7 +43,7 @@ func (r *liveRig) typeText(s string) {
 // clearPath empties the export dialog's path field.
 func (r *liveRig) clearPath() {
 	r.press("ctrl+e")
-	for range len(r.m.exp.path.Value()) {
+	for range len(r.m.exportDialog().Path()) {
 		r.send(tea.KeyPressMsg{Code: tea.KeyBackspace})
 	}
 }
@@ -129,14 +130,14 @@ func TestSelectAndExport(t *testing.T) {
 	}
 	r.press("e")
 	v := plainView(r.m)
-	name := defaultName(r.m.eventAt(290).Time, r.m.eventAt(295).Time, export.JSON)
+	name := exportdlg.DefaultName(r.m.eventAt(290).Time, r.m.eventAt(295).Time, export.JSON)
 	for _, want := range []string{"6 selected events (id 290..295)", "./" + name, "[JSON array]"} {
 		if !strings.Contains(v, want) {
 			t.Fatalf("dialog lacks %q:\n%s", want, v)
 		}
 	}
 	r.press("enter")
-	if r.m.exp != nil {
+	if r.m.exportDialog() != nil {
 		t.Fatalf("dialog still open:\n%s", plainView(r.m))
 	}
 	path := filepath.Join(dir, name)
@@ -235,7 +236,7 @@ func TestExportWholeQuery(t *testing.T) {
 
 func (r *liveRig) wantDialog(sub string) {
 	r.t.Helper()
-	if v := plainView(r.m); r.m.exp == nil || !strings.Contains(v, sub) {
+	if v := plainView(r.m); r.m.exportDialog() == nil || !strings.Contains(v, sub) {
 		r.t.Fatalf("dialog lacks %q:\n%s", sub, v)
 	}
 }
@@ -271,7 +272,7 @@ func TestExportPathAndOverwrite(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(dir, "keep.json")); string(b) != "precious" {
 		t.Fatal("the file was touched without a yes")
 	}
-	if r.m.exp != nil {
+	if r.m.exportDialog() != nil {
 		t.Fatal("esc did not close the dialog")
 	}
 	r.press("e")
@@ -286,7 +287,7 @@ func TestExportPathAndOverwrite(t *testing.T) {
 	r.clearPath()
 	r.typeText("b.json")
 	r.press("tab")
-	if v := r.m.exp.path.Value(); v != "b.ndjson" {
+	if v := r.m.exportDialog().Path(); v != "b.ndjson" {
 		t.Fatalf("after tab the path is %q", v)
 	}
 	// The choices stay in their places; only the bracket moves.
@@ -294,7 +295,7 @@ func TestExportPathAndOverwrite(t *testing.T) {
 		t.Fatalf("format line after tab:\n%s", v)
 	}
 	r.press("tab")
-	if v := r.m.exp.path.Value(); v != "b.csv" || !strings.Contains(plainView(r.m), "JSON array   ·   ndjson (one event per line)   ·  [CSV]") {
+	if v := r.m.exportDialog().Path(); v != "b.csv" || !strings.Contains(plainView(r.m), "JSON array   ·   ndjson (one event per line)   ·  [CSV]") {
 		t.Fatalf("after a second tab the path is %q:\n%s", v, plainView(r.m))
 	}
 	r.press("enter")
@@ -380,7 +381,7 @@ func TestExportProgressAndCancel(t *testing.T) {
 		t.Fatalf("q while writing does not ask:\n%s", v)
 	}
 	r.press("x")
-	if r.m.exp == nil || r.m.exp.quitAsked || strings.Contains(plainView(r.m), "Quit and drop") {
+	if r.m.exportDialog() == nil || r.m.exportDialog().QuitAsked() || strings.Contains(plainView(r.m), "Quit and drop") {
 		t.Fatal("another key does not keep writing")
 	}
 	r.press("esc")
@@ -416,7 +417,7 @@ func TestNoExport(t *testing.T) {
 	for _, k := range []string{"e", "y", "Y"} {
 		r.bells = 0
 		r.press(k)
-		if r.m.exp != nil {
+		if r.m.exportDialog() != nil {
 			t.Fatalf("%s opened the dialog", k)
 		}
 		r.wantStatus("turned off here (--no-export")

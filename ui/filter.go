@@ -160,7 +160,7 @@ func (m *Model) countOn(msg countMsg, c *counts) tea.Cmd {
 		return m.countStep(c)
 	case msg.key != m.query.String():
 		return nil
-	case m.exp != nil && m.exp.whole && m.exp.stage == exportAsk && msg.key == m.exp.what && m.query.Empty():
+	case m.exportCounts(msg.key) && m.query.Empty():
 		return m.countStep(c)
 	}
 	return m.maybeCount()

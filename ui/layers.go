@@ -5,6 +5,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"matomo-audit/ui/common"
+	"matomo-audit/ui/exportdlg"
 	"matomo-audit/ui/keyhelp"
 	"matomo-audit/ui/picker"
 	"matomo-audit/ui/prompt"
@@ -151,6 +152,8 @@ func (m *Model) componentIntent(from common.Component, msg tea.Msg) tea.Cmd {
 		return m.promptIntent(msg)
 	case picker.Apply:
 		return m.pickerIntent(from, msg)
+	case exportdlg.Done:
+		return m.exportIntent(from.(*exportdlg.Model), msg)
 	}
 	return nil
 }

@@ -83,7 +83,6 @@ type Model struct {
 	burstWithin time.Duration
 
 	sel     selection
-	exp     *exporter
 	inTmux  bool
 	dir     string
 	writers sync.WaitGroup     // export goroutines, waited for by Close
@@ -209,6 +208,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = tea.Batch(cmd, m.forward(msg))
 	}
 	m.syncDetail()
+	m.sendExportCount()
 	if m.sel.active {
 		// The span may have moved: count it when the window cannot.
 		cmd = tea.Batch(cmd, m.countSelection())
@@ -251,8 +251,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case followStartedMsg, pollTickMsg, polledMsg, flashDoneMsg:
 		return m.followUpdate(msg)
-	case exportEndsMsg, exportTickMsg, exportDoneMsg, toastDoneMsg:
-		return m.exportUpdate(msg)
+	case toastDoneMsg:
+		m.toastDone(msg)
+		return nil
 	case summaryDoneMsg, summaryTickMsg:
 		return m.summaryUpdate(msg)
 	case foundTimeMsg:
@@ -260,13 +261,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.PasteMsg:
-		switch {
-		case m.exp != nil && m.exp.stage == exportAsk:
-			var cmd tea.Cmd
-			m.exp.path, cmd = m.exp.path.Update(msg)
-			m.exp.edited, m.exp.errMsg = true, ""
-			return cmd
-		}
 		return m.layerPaste(msg)
 	}
 	return nil
@@ -276,9 +270,6 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.Keys
 	if key.Matches(msg, k.ForceQuit) {
 		return m.quit()
-	}
-	if m.exp != nil {
-		return m.exportKey(msg)
 	}
 	if m.sum != nil && m.top() == nil && !key.Matches(msg, k.Help, k.Quit) {
 		return m.summaryKey(msg)
@@ -410,7 +401,7 @@ func (m *Model) CursorID() uint64 {
 
 // Exporting reports whether the export dialog is open or writing
 // (benchmarks wait for it).
-func (m *Model) Exporting() bool { return m.exp != nil }
+func (m *Model) Exporting() bool { return m.exportDialog() != nil }
 
 // Scanning reports whether a filtered scan is under way (benchmarks wait
 // for it).

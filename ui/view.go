@@ -137,11 +137,6 @@ func (m *Model) render() string {
 			body = m.overlayBox(body, ly.View())
 		}
 	}
-	if m.exp != nil {
-		// Over the timeline, so the selection being exported stays in
-		// sight around it.
-		body = m.overlayBox(body, m.exportBox(m.c.Width))
-	}
 	lines := make([]string, 0, m.c.Height)
 	lines = append(lines, m.header())
 	lines = append(lines, body...)
@@ -594,26 +589,15 @@ func (m *Model) hint() string {
 	if h := m.layerHint(); h != "" {
 		return h
 	}
-	var h string
 	switch {
-	case m.exp != nil && m.exp.stage == exportWriting && m.exp.quitAsked:
-		h = "q/y: quit and drop the export · any other key: keep writing"
-	case m.exp != nil && m.exp.stage == exportWriting:
-		h = "esc: cancel the export · q: quit (asks first) · ctrl+c: cancel and quit"
-	case m.exp != nil && m.exp.stage == exportConfirm:
-		h = "y: overwrite · n/esc: choose another name"
-	case m.exp != nil:
-		h = "enter: write · tab: JSON array / ndjson / CSV · ←/→ ctrl+a ctrl+e: edit the path · esc: cancel"
 	case m.sum != nil:
 		return m.shortHelp(m.c.Keys.SummaryHelp())
 	case m.detail.full:
 		return m.shortHelp(m.c.Keys.DetailFullHelp())
 	case m.detail.focus:
 		return m.shortHelp(m.c.Keys.DetailFocusHelp())
-	default:
-		return m.shortHelp(m.c.Keys.ShortHelp())
 	}
-	return m.c.Theme.Hint.Render(cell.Fit(" "+h, m.c.Width, m.c.Theme.Ellipsis))
+	return m.shortHelp(m.c.Keys.ShortHelp())
 }
 
 // shortHelp is a one-line key hint, cut at a whole entry, never mid-word.
