@@ -208,11 +208,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = tea.Batch(cmd, m.forward(msg))
 	}
 	m.syncDetail()
-	m.sendExportCount()
 	if m.sel.active {
 		// The span may have moved: count it when the window cannot.
 		cmd = tea.Batch(cmd, m.countSelection())
 	}
+	m.sendExportCount()
 	return m, cmd
 }
 
