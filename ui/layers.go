@@ -158,6 +158,22 @@ func (m *Model) componentIntent(from common.Component, msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// hintKeys are the keys the hint line shows: those of the component on
+// top, else the timeline's or the detail's.
+func (m *Model) hintKeys() []key.Binding {
+	if t := m.top(); t != nil {
+		return t.ShortHelp()
+	}
+	k := m.c.Keys
+	switch {
+	case m.detail.full:
+		return k.DetailFullHelp()
+	case m.detail.focus:
+		return k.DetailFocusHelp()
+	}
+	return k.ShortHelp()
+}
+
 // layerHint is the hint line of the component on top, "" when the
 // timeline's applies.
 func (m *Model) layerHint() string {

@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"matomo-audit/internal/numfmt"
 	"matomo-audit/ui/exportdlg"
 )
 
@@ -92,5 +93,5 @@ func (m *Model) exportIntent(d *exportdlg.Model, msg exportdlg.Done) tea.Cmd {
 	case msg.Err != nil:
 		return m.toast("export failed, no file written: "+msg.Err.Error(), true)
 	}
-	return m.toast("wrote "+many(msg.N, "event")+" to "+exportdlg.ShortPath(m.dir, msg.Path), false)
+	return m.toast("wrote "+numfmt.Many(msg.N, "event")+" to "+exportdlg.ShortPath(m.dir, msg.Path), false)
 }

@@ -442,7 +442,7 @@ func (m *Model) summaryTitle(r *summary.Report, w int) string {
 	}
 	left := " Summary · " + windowName(win.Name, source) + " · " + filter
 	if r != nil {
-		left += " · " + many(r.Total, "event")
+		left += " · " + numfmt.Many(r.Total, "event")
 		if !r.Since.IsZero() {
 			left += " · " + m.shortTime(r.Since) + " – " + m.shortTime(r.Until) + " " + zoneName(m)
 		}
@@ -525,7 +525,7 @@ func (m *Model) summarySpark(r *summary.Report, w int) (string, string) {
 		return spark, th.SumDim.Render(cell.Fit("  no events in this window", w, th.Ellipsis))
 	}
 	at := r.Since.Add(time.Duration(r.Peak) * r.BucketWidth)
-	note := fmt.Sprintf("peak %s in %s from %s", many(r.Buckets[r.Peak], "event"), numfmt.Duration(r.BucketWidth), m.shortTime(at))
+	note := fmt.Sprintf("peak %s in %s from %s", numfmt.Many(r.Buckets[r.Peak], "event"), numfmt.Duration(r.BucketWidth), m.shortTime(at))
 	pos := 1 + peakCell
 	var line string
 	if pos+2+cell.Width(note) <= w || pos < cell.Width(note)+2 {
@@ -627,7 +627,7 @@ func (m *Model) summaryBody(r *summary.Report, w int) []sumLine {
 	}
 
 	heading("Failed-login bursts", fmt.Sprintf(" · %d · %s in all · a burst is %d or more within %s",
-		len(r.Bursts), many(r.FailedLogins, "failed login"), r.BurstMin, r.BurstWithin))
+		len(r.Bursts), numfmt.Many(r.FailedLogins, "failed login"), r.BurstMin, r.BurstWithin))
 	for _, b := range r.Bursts {
 		out = append(out, m.burstLine(b, w, kw))
 	}

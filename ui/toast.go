@@ -4,8 +4,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-
-	"matomo-audit/internal/numfmt"
 )
 
 type toastDoneMsg struct{ seq int }
@@ -25,12 +23,4 @@ func (m *Model) toastDone(msg toastDoneMsg) {
 	if msg.seq == m.status.toastSeq {
 		m.status.toast = ""
 	}
-}
-
-// many writes a count with its noun: "1 event", "12,345 events".
-func many(n uint64, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return numfmt.Thousands(n) + " " + word + "s"
 }

@@ -589,15 +589,10 @@ func (m *Model) hint() string {
 	if h := m.layerHint(); h != "" {
 		return h
 	}
-	switch {
-	case m.sum != nil:
+	if m.sum != nil {
 		return m.shortHelp(m.c.Keys.SummaryHelp())
-	case m.detail.full:
-		return m.shortHelp(m.c.Keys.DetailFullHelp())
-	case m.detail.focus:
-		return m.shortHelp(m.c.Keys.DetailFocusHelp())
 	}
-	return m.shortHelp(m.c.Keys.ShortHelp())
+	return m.shortHelp(m.hintKeys())
 }
 
 // shortHelp is a one-line key hint, cut at a whole entry, never mid-word.

@@ -45,3 +45,11 @@ func Duration(d time.Duration) string {
 	}
 	return string(b)
 }
+
+// Many writes a count with its noun: "1 event", "12,345 events".
+func Many(n uint64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return Thousands(n) + " " + word + "s"
+}

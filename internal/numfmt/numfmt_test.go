@@ -26,3 +26,14 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestMany(t *testing.T) {
+	for _, c := range []struct {
+		n    uint64
+		want string
+	}{{0, "0 events"}, {1, "1 event"}, {2, "2 events"}, {12345, "12,345 events"}} {
+		if got := Many(c.n, "event"); got != c.want {
+			t.Errorf("Many(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+}

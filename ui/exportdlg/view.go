@@ -98,11 +98,11 @@ func (m *Model) what() string {
 		ids := " (id " + numfmt.Thousands(m.o.From) + ".." + numfmt.Thousands(m.o.To) + ")"
 		switch {
 		case done:
-			return many(n, "selected event") + ids + q
+			return numfmt.Many(n, "selected event") + ids + q
 		case n == 0:
 			return "the selected events" + ids + q + ", counting…"
 		}
-		return "≥" + many(n, "selected event") + ids + q + ", counting " + cell.Itoa(pct) + "%"
+		return "≥" + numfmt.Many(n, "selected event") + ids + q + ", counting " + cell.Itoa(pct) + "%"
 	}
 	if m.empty {
 		if m.o.Query == "" {
@@ -111,20 +111,12 @@ func (m *Model) what() string {
 		return "nothing: no event matches " + cell.Safe(m.o.Query)
 	}
 	if n, ok := m.total(); ok {
-		return "all " + many(n, "event") + q
+		return "all " + numfmt.Many(n, "event") + q
 	}
 	if m.o.Query == "" {
 		return "all events (counting…)"
 	}
 	return "all events" + q + " (counting…)"
-}
-
-// many writes a count with its noun: "1 event", "12,345 events".
-func many(n uint64, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return numfmt.Thousands(n) + " " + word + "s"
 }
 
 // pathLine draws the path being edited with its cursor, scrolled to keep
