@@ -9,6 +9,7 @@ import (
 	"matomo-audit/ui/keyhelp"
 	"matomo-audit/ui/picker"
 	"matomo-audit/ui/prompt"
+	"matomo-audit/ui/summaryview"
 )
 
 // This file is the one place that decides who gets input: the component
@@ -91,10 +92,30 @@ func (m *Model) fullHelp() [][]key.Binding {
 	if t := m.top(); t != nil {
 		return t.FullHelp()
 	}
-	if m.sum != nil {
-		return m.c.Keys.SummaryFullHelp()
-	}
 	return m.c.Keys.FullHelp()
+}
+
+// layerBusy is what the topmost busy component is doing, "" when none is.
+func (m *Model) layerBusy() string {
+	for i := len(m.layers) - 1; i >= 0; i-- {
+		if b, ok := m.layers[i].(common.Busy); ok {
+			if s := b.Busy(); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// sparkHidden: a component open anywhere in the stack covers the rows the
+// header's sparkline is of.
+func (m *Model) sparkHidden() bool {
+	for _, l := range m.layers {
+		if h, ok := l.(common.SparkHider); ok && h.HidesSpark() {
+			return true
+		}
+	}
+	return false
 }
 
 // layerPaste hands a paste to the component on top when it takes text.
@@ -154,6 +175,8 @@ func (m *Model) componentIntent(from common.Component, msg tea.Msg) tea.Cmd {
 		return m.pickerIntent(from, msg)
 	case exportdlg.Done:
 		return m.exportIntent(from.(*exportdlg.Model), msg)
+	case summaryview.Show, summaryview.WindowChosen:
+		return m.summaryIntent(from, msg)
 	}
 	return nil
 }

@@ -93,11 +93,7 @@ type Model struct {
 	// userProblem is why events carry no user marks ("" when they do).
 	userProblem string
 
-	sum *summaryState
-	// sumSeq numbers summary runs across openings of the screen, so a
-	// result cannot be taken for a later run's; sumWindow is the window
-	// the screen opens with next time.
-	sumSeq    int
+	// sumWindow is the window the summary screen opens with next time.
 	sumWindow summary.Window
 }
 
@@ -222,7 +218,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.c.SetSize(msg.Width, msg.Height)
 		m.relayout()
 		m.tl.clamp(m.timelineRows())
-		m.summaryClamp()
 		return m.prefetch()
 	case tea.BackgroundColorMsg:
 		if m.auto {
@@ -254,8 +249,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case toastDoneMsg:
 		m.toastDone(msg)
 		return nil
-	case summaryDoneMsg, summaryTickMsg:
-		return m.summaryUpdate(msg)
 	case foundTimeMsg:
 		return m.applyFoundTime(msg)
 	case tea.KeyPressMsg:
@@ -270,9 +263,6 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.Keys
 	if key.Matches(msg, k.ForceQuit) {
 		return m.quit()
-	}
-	if m.sum != nil && m.top() == nil && !key.Matches(msg, k.Help, k.Quit) {
-		return m.summaryKey(msg)
 	}
 	if cmd, ok := m.layerKey(msg); ok {
 		return cmd

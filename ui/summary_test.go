@@ -18,16 +18,27 @@ import (
 	"matomo-audit/data/summary"
 	"matomo-audit/keymap"
 	"matomo-audit/theme"
+	"matomo-audit/ui/summaryview"
 )
 
 func openSummary(t *testing.T, w, h int) *Model {
 	t.Helper()
 	m := newModel(t, demoSource(), theme.Dark(), w, h)
 	press(t, m, "s")
-	if m.sum == nil || m.sum.rep == nil || m.sum.running {
-		t.Fatalf("no finished summary after s: %+v", m.sum)
+	if s := sumOf(m); s == nil || s.Report() == nil || s.Running() {
+		t.Fatalf("no finished summary after s: %+v", s)
 	}
 	return m
+}
+
+// sumOf is the summary screen open in m, nil when none is.
+func sumOf(m *Model) *summaryview.Model {
+	for _, l := range m.layers {
+		if s, ok := l.(*summaryview.Model); ok {
+			return s
+		}
+	}
+	return nil
 }
 
 // burstIndex is the cursor position of the burst from ip among the
@@ -45,7 +56,7 @@ func burstIndex(t *testing.T, r *summary.Report, ip string) int {
 
 func TestSummaryShowsBurstAndSuperUserFirst(t *testing.T) {
 	m := openSummary(t, 120, 40)
-	r := m.sum.rep
+	r := sumOf(m).Report()
 	if r.Window != "24h" {
 		t.Errorf("window %q, want the default 24h", r.Window)
 	}
@@ -78,13 +89,13 @@ func TestSummaryShowsBurstAndSuperUserFirst(t *testing.T) {
 
 func TestSummaryEnterOnBurstShowsItsEvents(t *testing.T) {
 	m := openSummary(t, 120, 40)
-	r := m.sum.rep
+	r := sumOf(m).Report()
 	i := burstIndex(t, r, demo.IncidentIP)
 	for range i {
 		press(t, m, "j")
 	}
 	press(t, m, "enter")
-	if m.sum != nil {
+	if sumOf(m) != nil {
 		t.Fatal("summary still open after enter")
 	}
 	if got, want := m.query.String(), r.Bursts[i-len(r.Privileges)].Query; got != want {
@@ -109,7 +120,7 @@ func TestSummaryEnterOnBurstShowsItsEvents(t *testing.T) {
 	// and type: are not added a second time.
 	before := m.query.String()
 	press(t, m, "s")
-	again := m.sum.rep
+	again := sumOf(m).Report()
 	if again.WindowSource != summary.FromQuery || again.Total != 30 || len(again.Bursts) == 0 || again.Bursts[0].Query != before {
 		t.Fatalf("summary of the burst: %d events from the %s, bursts %+v; filter %q", again.Total, again.WindowSource, again.Bursts, before)
 	}
@@ -130,7 +141,7 @@ func TestSummaryQueryWindow(t *testing.T) {
 	send(t, m, tea.WindowSizeMsg{Width: 160, Height: 40})
 	drain(t, m, m.Init())
 	press(t, m, "s")
-	r := m.sum.rep
+	r := sumOf(m).Report()
 	if r.WindowSource != summary.FromQuery || r.Window != "since:2d" || r.Query != "since:2d -user:bob" || !r.Since.Equal(clock.Add(-48*time.Hour)) {
 		t.Fatalf("report over %q from the %s, query %q, since %v", r.Window, r.WindowSource, r.Query, r.Since)
 	}
@@ -145,7 +156,7 @@ func TestSummaryQueryWindow(t *testing.T) {
 		if step.key == "esc" {
 			continue
 		}
-		if r := m.sum.rep; r.Window != step.want || r.Query != step.query {
+		if r := sumOf(m).Report(); r.Window != step.want || r.Query != step.query {
 			t.Fatalf("after %s: report over %q of %q, want %s of %q", step.key, r.Window, r.Query, step.want, step.query)
 		}
 		if title := strings.Split(plainView(m), "\n")[1]; step.want != "since:2d" && !strings.Contains(title, "["+step.want+"]") {
@@ -166,7 +177,7 @@ func TestSummaryQueryWindow(t *testing.T) {
 		t.Errorf("title %q", title)
 	}
 	press(t, m2, "]")
-	if r := m2.sum.rep; r.Window != "all" || r.Query != "" {
+	if r := sumOf(m2).Report(); r.Window != "all" || r.Query != "" {
 		t.Errorf("] from since:90d: %q of %q", r.Window, r.Query)
 	}
 }
@@ -185,7 +196,7 @@ func TestSummaryCopy(t *testing.T) {
 		r := newRig(t, demo.FromRows(rows, nil), Options{InTmux: tmux})
 		r.run(r.m.Init())
 		r.press("s")
-		rep := r.m.sum.rep
+		rep := sumOf(r.m).Report()
 		if len(rep.Bursts) != 2 {
 			t.Fatalf("bursts %+v", rep.Bursts)
 		}
@@ -230,7 +241,7 @@ func TestSummaryCopy(t *testing.T) {
 
 func TestSummaryEnterOnItemPutsCursorOnIt(t *testing.T) {
 	m := openSummary(t, 120, 40)
-	want := m.sum.rep.Privileges[0]
+	want := sumOf(m).Report().Privileges[0]
 	press(t, m, "enter")
 	if e := m.current(); e == nil || e.ID != want.ID {
 		t.Fatalf("cursor on %v, want event %d", e, want.ID)
@@ -243,23 +254,23 @@ func TestSummaryWindowKeys(t *testing.T) {
 		{"]", "7d"}, {"]", "30d"}, {"]", "all"}, {"]", "all"}, {"[", "30d"}, {"[", "7d"}, {"[", "24h"}, {"[", "1h"}, {"[", "1h"},
 	} {
 		press(t, m, step.key)
-		if m.sum.rep.Window != step.want || m.sum.window.Name != step.want {
-			t.Fatalf("after %s: report %q, window %q, want %s", step.key, m.sum.rep.Window, m.sum.window.Name, step.want)
+		if sumOf(m).Report().Window != step.want || sumOf(m).Window().Name != step.want {
+			t.Fatalf("after %s: report %q, window %q, want %s", step.key, sumOf(m).Report().Window, sumOf(m).Window().Name, step.want)
 		}
 		if !strings.Contains(plainView(m), "["+step.want+"]") {
 			t.Fatalf("after %s: %s not marked:\n%s", step.key, step.want, plainView(m))
 		}
 	}
 	press(t, m, "esc", "s")
-	if m.sum.rep.Window != "1h" {
-		t.Errorf("reopened with %q, want the last window chosen", m.sum.rep.Window)
+	if sumOf(m).Report().Window != "1h" {
+		t.Errorf("reopened with %q, want the last window chosen", sumOf(m).Report().Window)
 	}
 }
 
 func TestSummaryEscCancels(t *testing.T) {
 	m := newModel(t, demoSource(), theme.Dark(), 120, 40)
 	_, cmd := m.Update(keyMsg("s"))
-	if m.sum == nil || !m.sum.running {
+	if sumOf(m) == nil || !sumOf(m).Running() {
 		t.Fatal("s did not start a summary")
 	}
 	if v := plainView(m); !strings.Contains(v, "summary 24h: finding the window") || !strings.Contains(v, "esc cancels") {
@@ -267,34 +278,34 @@ func TestSummaryEscCancels(t *testing.T) {
 	}
 	press(t, m, "j") // keys answer while it runs
 	press(t, m, "esc")
-	if m.sum != nil {
+	if sumOf(m) != nil {
 		t.Fatal("esc left the summary open")
 	}
 	for _, msg := range run(cmd) {
 		send(t, m, msg)
 	}
-	if m.sum != nil || m.status.err != "" {
-		t.Fatalf("cancelled run came back: %+v, error %q", m.sum, m.status.err)
+	if sumOf(m) != nil || m.status.err != "" {
+		t.Fatalf("cancelled run came back: %+v, error %q", sumOf(m), m.status.err)
 	}
 
 	// With a report on screen, esc stops the run and keeps the report.
 	press(t, m, "s")
 	_, cmd = m.Update(keyMsg("]"))
-	if !m.sum.running || m.sum.window.Name != "7d" {
+	if !sumOf(m).Running() || sumOf(m).Window().Name != "7d" {
 		t.Fatal("] did not start the 7d run")
 	}
 	press(t, m, "esc")
-	if m.sum == nil || m.sum.running || m.sum.window.Name != "24h" || m.sum.rep.Window != "24h" {
-		t.Fatalf("esc while running: %+v", m.sum)
+	if sumOf(m) == nil || sumOf(m).Running() || sumOf(m).Window().Name != "24h" || sumOf(m).Report().Window != "24h" {
+		t.Fatalf("esc while running: %+v", sumOf(m))
 	}
 	for _, msg := range run(cmd) {
 		send(t, m, msg)
 	}
-	if m.sum.rep.Window != "24h" {
+	if sumOf(m).Report().Window != "24h" {
 		t.Errorf("the cancelled 7d run replaced the report")
 	}
 	press(t, m, "esc")
-	if m.sum != nil {
+	if sumOf(m) != nil {
 		t.Error("second esc did not close the summary")
 	}
 }
@@ -302,17 +313,31 @@ func TestSummaryEscCancels(t *testing.T) {
 func TestSummaryDropsStaleResult(t *testing.T) {
 	m := openSummary(t, 120, 40)
 	_, stale := m.Update(keyMsg("]"))
-	staleSeq := m.sum.seq
+	// The 7d run finishes, its result held back until after the next.
+	staleMsgs := run(stale)
 	press(t, m, "]")
-	if m.sum.rep.Window != "30d" {
-		t.Fatalf("window %q, want 30d", m.sum.rep.Window)
+	if sumOf(m).Report().Window != "30d" {
+		t.Fatalf("window %q, want 30d", sumOf(m).Report().Window)
 	}
-	send(t, m, summaryDoneMsg{seq: staleSeq, rep: summary.Report{Window: "7d"}})
-	for _, msg := range run(stale) {
+	for _, msg := range staleMsgs {
 		send(t, m, msg)
 	}
-	if m.sum.rep.Window != "30d" || m.sum.window.Name != "30d" || m.status.err != "" {
-		t.Errorf("stale result taken: report %q, window %q, error %q", m.sum.rep.Window, m.sum.window.Name, m.status.err)
+	if sumOf(m).Report().Window != "30d" || sumOf(m).Window().Name != "30d" || m.status.err != "" {
+		t.Errorf("stale result taken: report %q, window %q, error %q", sumOf(m).Report().Window, sumOf(m).Window().Name, m.status.err)
+	}
+
+	// Nor is a run of an earlier opening taken by the next one.
+	_, old := m.Update(keyMsg("]"))
+	oldMsgs := run(old)
+	press(t, m, "esc", "esc", "s")
+	if r := sumOf(m).Report(); r == nil || r.Window != "30d" {
+		t.Fatalf("reopened with %+v, want 30d", r)
+	}
+	for _, msg := range oldMsgs {
+		send(t, m, msg)
+	}
+	if sumOf(m).Report().Window != "30d" || sumOf(m).Window().Name != "30d" || m.status.err != "" {
+		t.Errorf("an earlier opening's result taken: report %q, window %q, error %q", sumOf(m).Report().Window, sumOf(m).Window().Name, m.status.err)
 	}
 }
 
@@ -321,7 +346,7 @@ func TestSummaryError(t *testing.T) {
 	m := newModel(t, f, theme.Dark(), 100, 30)
 	f.setDown(true)
 	press(t, m, "s")
-	if m.sum != nil {
+	if sumOf(m) != nil {
 		t.Error("summary open without a report")
 	}
 	if v := plainView(m); !strings.Contains(v, "summary: ") || !strings.Contains(v, "connection refused") {
@@ -411,7 +436,7 @@ func TestSummaryBurstThresholds(t *testing.T) {
 		press(t, m, "s")
 		v := plainView(m)
 		found := false
-		for _, b := range m.sum.rep.Bursts {
+		for _, b := range sumOf(m).Report().Bursts {
 			found = found || b.By == "ip" && b.Key == demo.IncidentIP
 		}
 		if !strings.Contains(v, c.want) || found != c.burst {
@@ -435,7 +460,7 @@ func TestSummaryHelp(t *testing.T) {
 			}
 		}
 		press(t, m, "esc")
-		if m.sum == nil || strings.Contains(plainView(m), "line down") {
+		if sumOf(m) == nil || strings.Contains(plainView(m), "line down") {
 			t.Errorf("%v: esc did not close just the help", size)
 		}
 	}

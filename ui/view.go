@@ -111,8 +111,6 @@ func (m *Model) render() string {
 	}
 	var body []string
 	switch {
-	case m.sum != nil:
-		body = m.summaryView(m.c.Width, l.bodyH)
 	case l.full:
 		body = m.detailPane(m.c.Width, l.bodyH)
 	case l.side:
@@ -183,7 +181,7 @@ func (m *Model) header() string {
 	mid := " " + m.srcLabel() + " · times " + zoneName(m)
 	right := " ? help "
 	spark := ""
-	if m.c.Width >= 100 && m.sum == nil {
+	if m.c.Width >= 100 && !m.sparkHidden() {
 		spark = m.headerSpark()
 	}
 	avail := m.c.Width - cell.Width(left) - cell.Width(right) - cell.Width(spark)
@@ -515,8 +513,8 @@ func (m *Model) statusBar() string {
 		if m.status.toastWarn {
 			rightStyle = th.StatusWarn
 		}
-	case m.sum != nil && m.sum.running:
-		right, rightStyle = " "+m.summaryProgress()+" · esc cancels ", th.StatusWarn
+	case m.layerBusy() != "":
+		right, rightStyle = " "+m.layerBusy()+" ", th.StatusWarn
 	case m.scanning():
 		right, rightStyle = " "+m.scanProgress()+" · "+m.c.Keys.Back.Help().Key+" stops ", th.StatusWarn
 	case m.tl.stopped:
@@ -588,9 +586,6 @@ func short(n uint64) string {
 func (m *Model) hint() string {
 	if h := m.layerHint(); h != "" {
 		return h
-	}
-	if m.sum != nil {
-		return m.shortHelp(m.c.Keys.SummaryHelp())
 	}
 	return m.shortHelp(m.hintKeys())
 }

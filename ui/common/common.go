@@ -165,3 +165,14 @@ func NewInput() textinput.Model {
 	in.SetStyles(st)
 	return in
 }
+
+// Optional interfaces a component may implement for the root.
+type (
+	// Busy is a component with work under way: while Busy says what
+	// (not ""), the status bar's right side shows it.
+	Busy interface{ Busy() string }
+	// SparkHider is a component that covers the timeline's rows for as
+	// long as it is open: the header's sparkline, which is of those
+	// rows, is hidden while HidesSpark says so.
+	SparkHider interface{ HidesSpark() bool }
+)
