@@ -51,7 +51,8 @@ func (m *Model) view(w, h int) []string {
 		out = append(out, cell.PadRight(cell.ClipStyled(l.styled, w), w))
 	}
 	if more := len(lines) - offset - rows; more > 0 && len(out) < h {
-		out = append(out, th.SumDim.Render(cell.Fit(fmt.Sprintf("  ↓ %d more lines (j/k, pgdn)", more), w, th.Ellipsis)))
+		note := fmt.Sprintf("  ↓ %d more lines (%s)", more, m.c.Keys.ScrollKeys())
+		out = append(out, th.SumDim.Render(cell.Fit(note, w, th.Ellipsis)))
 	}
 	return cell.Lines(out, w, h)
 }
