@@ -1,0 +1,184 @@
+package summaryview
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"matomo-audit/data/demo"
+	"matomo-audit/data/query"
+	"matomo-audit/data/source"
+	"matomo-audit/data/summary"
+	"matomo-audit/keymap"
+	"matomo-audit/theme"
+	"matomo-audit/ui/common"
+)
+
+var clock = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+// newCommon is the shared context over src, with the progress ticks
+// turned off: each test runs a report by calling its command.
+func newCommon(t *testing.T, src source.Source, keys keymap.KeyMap) *common.Common {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	c := common.New(ctx, src, theme.NoColor(), &keys, func() time.Time { return clock }, time.UTC)
+	c.After = func(time.Duration, tea.Msg) tea.Cmd { return nil }
+	c.SetSize(120, 40)
+	return c
+}
+
+func demoSource() source.Source {
+	return demo.New(demo.Options{Seed: 1, Now: func() time.Time { return clock }})
+}
+
+// open builds the screen over q and hands back the command of its run,
+// not yet run.
+func open(t *testing.T, c *common.Common, q string) (*Model, tea.Cmd) {
+	t.Helper()
+	parsed, err := query.Parse(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, cmd := New(c, Options{Query: parsed})
+	m.SetSize(c.Width, c.Height-3)
+	return m, cmd
+}
+
+func finish(t *testing.T, m *Model, cmd tea.Cmd) tea.Msg {
+	t.Helper()
+	if cmd == nil {
+		t.Fatal("no run")
+	}
+	intent, _ := m.Update(cmd())
+	return intent
+}
+
+func plain(m *Model) []string { return strings.Split(ansi.Strip(m.View()), "\n") }
+
+func TestRunAndView(t *testing.T) {
+	c := newCommon(t, demoSource(), keymap.Default())
+	m, cmd := open(t, c, "")
+	if !m.Running() || m.Busy() != "summary 24h: finding the window… · esc cancels" {
+		t.Fatalf("running %v, busy %q", m.Running(), m.Busy())
+	}
+	if got := plain(m)[2]; !strings.Contains(got, m.Busy()) {
+		t.Errorf("body while running: %q", got)
+	}
+	if in := finish(t, m, cmd); in != nil || m.Running() || m.Report() == nil || m.Busy() != "" {
+		t.Fatalf("after the run: intent %v, running %v, report %v", in, m.Running(), m.Report())
+	}
+	lines := plain(m)
+	if len(lines) != 37 || !strings.Contains(lines[0], "Summary · last 24h · all events") || !strings.Contains(lines[0], "[24h]") {
+		t.Fatalf("%d lines, title %q", len(lines), lines[0])
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w != 120 {
+			t.Fatalf("line %d is %d cells: %q", i, w, l)
+		}
+	}
+	if !m.HidesSpark() {
+		t.Error("the header's sparkline stays over the summary")
+	}
+}
+
+// TestStaleRun: a result is taken only by the run that asked for it, in
+// the screen that started it.
+func TestStaleRun(t *testing.T) {
+	c := newCommon(t, demoSource(), keymap.Default())
+	first, firstCmd := open(t, c, "")
+	old := firstCmd()
+	first.Closed()
+	m, cmd := open(t, c, "")
+	finish(t, m, cmd)
+	if in, _ := m.Update(old); in != nil || m.Report().Window != "24h" {
+		t.Fatalf("an earlier screen's result: intent %v", in)
+	}
+	_, wider := m.Update(tea.KeyPressMsg{Code: ']', Text: "]"})
+	stale := m.run
+	_, widest := m.Update(tea.KeyPressMsg{Code: ']', Text: "]"})
+	finish(t, m, widest)
+	for _, msg := range []tea.Msg{doneMsg{run: stale, rep: summary.Report{Window: "7d"}}, wider()} {
+		if in, _ := m.Update(msg); in != nil || m.Report().Window != "30d" || m.Window().Name != "30d" {
+			t.Fatalf("stale result taken: intent %v, report %q, window %q", in, m.Report().Window, m.Window().Name)
+		}
+	}
+}
+
+func TestIntents(t *testing.T) {
+	c := newCommon(t, demoSource(), keymap.Default())
+	m, cmd := open(t, c, "")
+	finish(t, m, cmd)
+	first := m.Report().Privileges[0]
+
+	in, _ := m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	show, ok := in.(Show)
+	if !ok || show.ID != first.ID || show.Query.String() != first.Query {
+		t.Fatalf("enter: %#v, want the first privilege change %d %q", in, first.ID, first.Query)
+	}
+	in, _ = m.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
+	if cp, ok := in.(common.Copy); !ok || string(cp.Data) != first.Query || !strings.HasPrefix(cp.Said, "copied the line's query to the clipboard: ") {
+		t.Fatalf("y: %#v", in)
+	}
+	in, cmd = m.Update(tea.KeyPressMsg{Code: ']', Text: "]"})
+	if ch, ok := in.(WindowChosen); !ok || ch.Window.Name != "7d" || cmd == nil {
+		t.Fatalf("]: %#v", in)
+	}
+	// esc cancels the run and goes back to the window on screen.
+	in, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
+	if ch, ok := in.(WindowChosen); !ok || ch.Window.Name != "24h" || m.Running() {
+		t.Fatalf("esc while running: %#v, running %v", in, m.Running())
+	}
+	if in, _ := m.Update(cmd()); in != nil || m.Report().Window != "24h" {
+		t.Fatalf("the cancelled run came back: %#v", in)
+	}
+	if in, _ := m.Update(tea.KeyPressMsg{Code: tea.KeyEscape}); in != (common.Close{}) {
+		t.Fatalf("esc: %#v", in)
+	}
+}
+
+type down struct{ source.Source }
+
+func (down) Bounds(context.Context) (uint64, uint64, error) {
+	return 0, 0, errors.New("connection refused")
+}
+
+func TestError(t *testing.T) {
+	c := newCommon(t, down{demoSource()}, keymap.Default())
+	m, cmd := open(t, c, "")
+	in := finish(t, m, cmd)
+	want := common.Batch{common.Error{Msg: "summary: connection refused"}, common.Close{}}
+	if b, ok := in.(common.Batch); !ok || len(b) != 2 || b[0] != want[0] || b[1] != want[1] {
+		t.Fatalf("failed run: %#v, want %#v", in, want)
+	}
+}
+
+// TestRebound: the keys and the texts naming them follow the key map.
+func TestRebound(t *testing.T) {
+	keys := keymap.Default()
+	keys.Back = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "back"))
+	keys.Down = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "down"))
+	c := newCommon(t, demoSource(), keys)
+	c.SetSize(80, 24)
+	m, cmd := open(t, c, "")
+	if !strings.HasSuffix(m.Busy(), " · x cancels") {
+		t.Errorf("busy %q", m.Busy())
+	}
+	finish(t, m, cmd)
+	if v := strings.Join(plain(m), "\n"); !strings.Contains(v, "more lines (n/k pgup/pgdn)") {
+		t.Errorf("the more-lines note does not name the rebound key:\n%s", v)
+	}
+	m.Update(tea.KeyPressMsg{Code: 'n', Text: "n"})
+	if m.cursor != 1 {
+		t.Errorf("n moved the cursor to %d", m.cursor)
+	}
+	if in, _ := m.Update(tea.KeyPressMsg{Code: 'x', Text: "x"}); in != (common.Close{}) {
+		t.Errorf("x: %#v", in)
+	}
+}
