@@ -154,7 +154,7 @@ func (m *Model) draw(r *summary.Report, w int) []line {
 	}
 
 	heading("Failed-login bursts", fmt.Sprintf(" · %d · %s in all · a burst is %d or more within %s",
-		len(r.Bursts), many(r.FailedLogins, "failed login"), r.BurstMin, r.BurstWithin))
+		len(r.Bursts), numfmt.Many(r.FailedLogins, "failed login"), r.BurstMin, r.BurstWithin))
 	for _, b := range r.Bursts {
 		out = append(out, m.burstLine(b, w, kw))
 	}

@@ -97,7 +97,7 @@ func (m *Model) title(r *summary.Report, w int) string {
 	}
 	left := " Summary · " + windowName(win.Name, source) + " · " + filter
 	if r != nil {
-		left += " · " + many(r.Total, "event")
+		left += " · " + numfmt.Many(r.Total, "event")
 		if !r.Since.IsZero() {
 			left += " · " + m.shortTime(r.Since) + " – " + m.shortTime(r.Until) + " " + m.c.Zone()
 		}
@@ -180,7 +180,7 @@ func (m *Model) spark(r *summary.Report, w int) (string, string) {
 		return spark, th.SumDim.Render(cell.Fit("  no events in this window", w, th.Ellipsis))
 	}
 	at := r.Since.Add(time.Duration(r.Peak) * r.BucketWidth)
-	note := fmt.Sprintf("peak %s in %s from %s", many(r.Buckets[r.Peak], "event"), numfmt.Duration(r.BucketWidth), m.shortTime(at))
+	note := fmt.Sprintf("peak %s in %s from %s", numfmt.Many(r.Buckets[r.Peak], "event"), numfmt.Duration(r.BucketWidth), m.shortTime(at))
 	pos := 1 + peakCell
 	var line string
 	if pos+2+cell.Width(note) <= w || pos < cell.Width(note)+2 {
@@ -216,14 +216,6 @@ func maxOf(v []uint64) uint64 {
 		hi = max(hi, x)
 	}
 	return hi
-}
-
-// many is a count with its noun: "1 event", "1,204 events".
-func many(n uint64, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return numfmt.Thousands(n) + " " + word + "s"
 }
 
 // short writes large counts like 4.1M, 10M, 830k, as the status bar does.
