@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	bin = filepath.Join(dir, "matomo-audit")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "matomo-audit").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building the binary: %v\n%s", err, out)
 		os.Exit(1)
 	}
@@ -394,7 +394,7 @@ func runIn(t *testing.T, args ...string) result {
 	defer func(c func() time.Time) { demoClock = c }(demoClock)
 	demoClock = func() time.Time { return time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC) }
 	var out, errb bytes.Buffer
-	code := run(append([]string{}, args...), &out, &errb)
+	code := Run(append([]string{}, args...), &out, &errb)
 	return result{code, out.String(), errb.String()}
 }
 
