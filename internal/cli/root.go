@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"regexp"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -29,11 +28,6 @@ import (
 	"matomo-audit/internal/termsafe"
 	"matomo-audit/theme"
 )
-
-// version is set at build time with
-// -ldflags "-X matomo-audit/internal/cli.version=v1.2.3"; without it,
-// --version says what the Go toolchain recorded (see versionString).
-var version string
 
 // globals are the flags every command shares.
 type globals struct {
@@ -302,60 +296,6 @@ func knownTheme(name string) bool {
 	_, ok := theme.ByName(name, true)
 	return ok && !theme.NoColorRequested()
 }
-
-// versionString says which build this is: the version given with
-// -ldflags, else the module version (go install ...@v1.2.3), and the
-// commit, its time and whether the tree had changes, as the Go toolchain
-// records them for a build from a clone. A pseudo-version only repeats
-// the commit, so the commit is shown instead.
-func versionString(ldflags string, bi *debug.BuildInfo) string {
-	v := ldflags
-	var rev, when string
-	modified := false
-	if bi != nil {
-		if m := bi.Main.Version; v == "" && m != "" && m != "(devel)" && !pseudoVersion.MatchString(m) {
-			v = m
-		}
-		for _, s := range bi.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				rev = s.Value
-			case "vcs.time":
-				when = s.Value
-			case "vcs.modified":
-				modified = s.Value == "true"
-			}
-		}
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	var details []string
-	switch {
-	case v != "" && rev != "":
-		details = append(details, rev)
-	case rev != "":
-		v = rev
-	case v == "":
-		// `go run`, -buildvcs=false, or a git worktree (whose .git is a
-		// file, which the go command does not look for): nothing to go by.
-		return "matomo-audit (unknown version: the build recorded neither a module version nor a commit)"
-	}
-	if when != "" {
-		details = append(details, when)
-	}
-	if modified {
-		details = append(details, "modified")
-	}
-	if len(details) > 0 {
-		v += " (" + strings.Join(details, ", ") + ")"
-	}
-	return "matomo-audit " + v
-}
-
-// pseudoVersion matches the end of a Go pseudo-version:
-// v0.0.0-20261120100000-0123456789ab, possibly +dirty.
-var pseudoVersion = regexp.MustCompile(`[.-]\d{14}-[0-9a-f]{12}(\+dirty)?$`)
 
 // prepare validates the shared flags once, before any command runs.
 func (g *globals) prepare(cmd *cobra.Command) error {
