@@ -12,8 +12,8 @@ base="${BENCH_DSN_BASE:-root@tcp(127.0.0.1:3306)/}"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000000 10000000)
 
-go build -o /tmp/matomo-audit-seed ./cmd/seed
-go build -o /tmp/matomo-audit-bench ./cmd/bench
+go build -o /tmp/matomo-audit-seed ./tools/seed
+go build -o /tmp/matomo-audit-bench ./tools/bench
 
 for n in "${sizes[@]}"; do
   db="bench_$n"

@@ -5,7 +5,7 @@
 # run in one go, interleaved, 3 times each; medians are reported, with the
 # export's peak RSS, as a markdown table for the README.
 #
-#   scripts/export_bench.sh                   # bench_1000000 (seeded by cmd/seed if missing)
+#   scripts/export_bench.sh                   # bench_1000000 (seeded by tools/seed if missing)
 #   scripts/export_bench.sh bench_10000000    # another seeded table
 #   scripts/export_bench.sh mydb 250000       # seed mydb with 250000 rows if it has none
 #
@@ -29,7 +29,7 @@ bin=/tmp/matomo-audit-export-bench
 have=$("${client[@]}" -N -e "SELECT COUNT(*) FROM $table" 2>/dev/null || echo 0)
 if [ "$have" = 0 ]; then
   echo "== seeding $want rows into $db" >&2
-  go build -o /tmp/matomo-audit-seed ./cmd/seed
+  go build -o /tmp/matomo-audit-seed ./tools/seed
   /tmp/matomo-audit-seed -dsn "${base}${db}" -rows "$want"
   have=$("${client[@]}" -N -e "SELECT COUNT(*) FROM $table")
 fi

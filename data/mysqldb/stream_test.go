@@ -194,7 +194,7 @@ func TestStreamDatabaseErrorMidStream(t *testing.T) {
 	}
 }
 
-// BenchmarkStream exports a production-shaped table (the mix of cmd/seed)
+// BenchmarkStream exports a production-shaped table (the mix of tools/seed)
 // through Stream and the NDJSON writer: the whole per-row cost of
 // `matomo-audit export`, from the server's bytes to the JSON lines.
 func BenchmarkStream(b *testing.B) {

@@ -1,9 +1,9 @@
 // Command bench measures matomo-audit against a seeded table (see
-// cmd/seed and scripts/bench.sh): time from launch to the first screen,
+// tools/seed and scripts/bench.sh): time from launch to the first screen,
 // page fetches at every depth, and memory after scrolling 100k events
 // through the real UI model.
 //
-//	go run ./cmd/bench -dsn 'root@tcp(127.0.0.1:3306)/bench_1m'
+//	go run ./tools/bench -dsn 'root@tcp(127.0.0.1:3306)/bench_1m'
 package main
 
 import (

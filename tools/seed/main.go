@@ -5,7 +5,7 @@
 // times rising with id with a little disorder, and one user ("rare.user")
 // with exactly 3 events.
 //
-//	go run ./cmd/seed -dsn 'root@tcp(127.0.0.1:3306)/bench_1m' -rows 1000000
+//	go run ./tools/seed -dsn 'root@tcp(127.0.0.1:3306)/bench_1m' -rows 1000000
 package main
 
 import (
