@@ -20,9 +20,16 @@ import (
 	"matomo-audit/data/source"
 )
 
-// Defaults.
 const (
+	// DefaultGrace is how long an id skipped by an open transaction is
+	// awaited before it is taken for a rolled-back insert or an
+	// auto-increment step.
 	DefaultGrace = 10 * time.Minute
+	// DefaultPoll is how often the callers (tail, the TUI) look for new
+	// events unless told otherwise: a poll with nothing new reads by
+	// primary key and costs well under a millisecond, so new events can
+	// show within a second.
+	DefaultPoll = time.Second
 	// batch is how many new rows one read takes; maxPerPoll caps a poll
 	// (catching up after an outage), the caller polls again at once.
 	batch      = 1000

@@ -200,6 +200,15 @@ func InForce(q *query.Query, w Window, now time.Time, loc *time.Location) Window
 	return Window{Name: termsString(ts), Span: span}
 }
 
+// What Run takes for an unset BurstMin, BurstWithin and Top; the command
+// line's flags default to the same, so the summary command, the TUI's
+// summary screen and a caller of Run agree on what a burst is.
+const (
+	DefaultBurstMin    = 5
+	DefaultBurstWithin = 10 * time.Minute
+	DefaultTop         = 10
+)
+
 // Options say what to summarise.
 type Options struct {
 	Query *query.Query // the user's filter; nil for everything
@@ -212,10 +221,11 @@ type Options struct {
 	// Buckets is how many bars the activity sparkline has (default 60).
 	Buckets int
 	// A failed-login burst is at least BurstMin failures within
-	// BurstWithin from one address or for one login (default 5 in 10m).
+	// BurstWithin from one address or for one login (default
+	// DefaultBurstMin in DefaultBurstWithin).
 	BurstMin    int
 	BurstWithin time.Duration
-	// Top is how many users and categories are listed (default 10).
+	// Top is how many users and categories are listed (default DefaultTop).
 	Top int
 	// Progress, when set, is called after every chunk with the ids
 	// covered so far and the size of the id range.
@@ -420,13 +430,13 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 		o.Buckets = 60
 	}
 	if o.BurstMin <= 0 {
-		o.BurstMin = 5
+		o.BurstMin = DefaultBurstMin
 	}
 	if o.BurstWithin <= 0 {
-		o.BurstWithin = 10 * time.Minute
+		o.BurstWithin = DefaultBurstWithin
 	}
 	if o.Top <= 0 {
-		o.Top = 10
+		o.Top = DefaultTop
 	}
 	if o.Loc == nil {
 		o.Loc = time.UTC

@@ -24,6 +24,7 @@ import (
 	"matomo-audit/data/mysqldb"
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
+	"matomo-audit/data/summary"
 	"matomo-audit/internal/argv"
 	"matomo-audit/internal/termsafe"
 	"matomo-audit/theme"
@@ -186,11 +187,11 @@ func newRoot(g *globals, stdout, stderr io.Writer) *cobra.Command {
 	pf.StringVarP(&g.query, "query", "q", "", `filter, e.g. 'cat:security since:24h -user:"Matomo System"'`)
 	pf.StringVar(&g.tz, "tz", "UTC", "time zone for showing and typing times: UTC, Local or Area/City")
 	root.Flags().BoolVar(&g.ui.follow, "follow", true, "follow new events as they are committed (f toggles); --follow=false starts without")
-	root.Flags().DurationVar(&g.ui.poll, "poll", time.Second, "how often following looks for new events")
+	root.Flags().DurationVar(&g.ui.poll, "poll", follow.DefaultPoll, "how often following looks for new events")
 	root.Flags().DurationVar(&g.ui.grace, "grace", follow.DefaultGrace, "how long an id skipped by an open transaction is awaited")
 	root.Flags().BoolVar(&g.ui.bell, "bell", false, "ring the terminal bell when a security event arrives")
-	root.Flags().IntVar(&g.ui.burstMin, "burst-min", 5, "failed logins that make a burst on the summary screen")
-	root.Flags().DurationVar(&g.ui.burstWithin, "burst-within", 10*time.Minute, "... when they fall within this time")
+	root.Flags().IntVar(&g.ui.burstMin, "burst-min", summary.DefaultBurstMin, "failed logins that make a burst on the summary screen")
+	root.Flags().DurationVar(&g.ui.burstWithin, "burst-within", summary.DefaultBurstWithin, "... when they fall within this time")
 	root.Flags().StringVar(&g.theme, "theme", "auto", "colours: auto (from the terminal background), dark or light; NO_COLOR=1 turns colour off")
 	g.list.register(root)
 	_ = root.RegisterFlagCompletionFunc("theme", cobra.FixedCompletions([]cobra.Completion{"auto", "dark", "light"}, cobra.ShellCompDirectiveNoFileComp))

@@ -59,9 +59,9 @@ takes well under a second.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&f.window, "window", "w", "", "how far back: a duration like 1h, 48h, 7d, 2w or 1d12h, or all (default 24h, unless --query has since: or until:)")
 	fl.StringVar(&f.format, "format", "text", "text or json")
-	fl.IntVar(&f.burstMin, "burst-min", 5, "failed logins that make a burst")
-	fl.DurationVar(&f.burstWithin, "burst-within", 10*time.Minute, "... when they fall within this time")
-	fl.IntVar(&f.top, "top", 10, "users and categories listed")
+	fl.IntVar(&f.burstMin, "burst-min", summary.DefaultBurstMin, "failed logins that make a burst")
+	fl.DurationVar(&f.burstWithin, "burst-within", summary.DefaultBurstWithin, "... when they fall within this time")
+	fl.IntVar(&f.top, "top", summary.DefaultTop, "users and categories listed")
 	var names []cobra.Completion
 	for _, w := range summary.Windows {
 		names = append(names, w.Name)

@@ -58,7 +58,7 @@ Ctrl-C or SIGTERM ends with exit code 0 after flushing; giving up after
 	_ = fl.MarkHidden("follow")
 	fl.StringVar(&f.since, "since", "", "start with every matching event since this time (e.g. 1h, yesterday, 2026-11-20)")
 	fl.IntVarP(&f.last, "lines", "n", 10, "start with the last N matching events (ignored with --since)")
-	fl.DurationVar(&f.poll, "poll", time.Second, "how often to look for new events")
+	fl.DurationVar(&f.poll, "poll", follow.DefaultPoll, "how often to look for new events")
 	fl.IntVar(&f.maxRetry, "max-retry", 10, "give up after this many failed attempts in a row (0: never)")
 	fl.DurationVar(&f.grace, "grace", follow.DefaultGrace, "how long an id skipped by an open transaction is awaited")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]cobra.Completion{"text", "ndjson"}, cobra.ShellCompDirectiveNoFileComp))
