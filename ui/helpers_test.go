@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -18,6 +17,7 @@ import (
 	"matomo-audit/data/source"
 	"matomo-audit/theme"
 	"matomo-audit/ui/cell"
+	"matomo-audit/ui/uitest"
 )
 
 // clock is the fixed "now" of every UI test, so ages and the demo data
@@ -43,47 +43,20 @@ func newModel(t testing.TB, src source.Source, th theme.Theme, w, h int) *Model 
 // messages back into Update, until nothing is left.
 func drain(t testing.TB, m *Model, cmd tea.Cmd) {
 	t.Helper()
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 10_000 {
-			t.Fatal("commands never settle")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		msg := c()
-		switch msg := msg.(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		case tea.QuitMsg:
-		default:
-			if isTerminalQuery(msg) {
-				continue
-			}
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-		}
+	if err := uitest.Drain(m, cmd); err != nil {
+		t.Fatal(err)
 	}
 }
 
 // isTerminalQuery spots the runtime's own requests (background colour and
 // the like), which only a real terminal answers.
-func isTerminalQuery(msg tea.Msg) bool {
-	return strings.HasPrefix(fmt.Sprintf("%T", msg), "tea.") && !isPublic(fmt.Sprintf("%T", msg))
-}
-
-func isPublic(typ string) bool {
-	name := strings.TrimPrefix(typ, "tea.")
-	return name != "" && name[0] >= 'A' && name[0] <= 'Z'
-}
+func isTerminalQuery(msg tea.Msg) bool { return uitest.IsTerminalQuery(msg) }
 
 func send(t testing.TB, m *Model, msg tea.Msg) {
 	t.Helper()
-	_, cmd := m.Update(msg)
-	drain(t, m, cmd)
+	if err := uitest.Send(m, msg); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // press sends keys by name: "k", "enter", "ctrl+d", "G", "?", "pgup".
@@ -94,19 +67,7 @@ func press(t testing.TB, m *Model, keys ...string) {
 	}
 }
 
-func keyMsg(k string) tea.KeyPressMsg {
-	special := map[string]rune{
-		"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab, "up": tea.KeyUp, "down": tea.KeyDown,
-		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd, "space": tea.KeySpace,
-	}
-	if code, ok := special[k]; ok {
-		return tea.KeyPressMsg{Code: code}
-	}
-	if rest, ok := strings.CutPrefix(k, "ctrl+"); ok {
-		return tea.KeyPressMsg{Code: rune(rest[0]), Mod: tea.ModCtrl}
-	}
-	return tea.KeyPressMsg{Code: rune(k[0]), Text: k}
-}
+func keyMsg(k string) tea.KeyPressMsg { return uitest.Key(k) }
 
 func view(m *Model) string { return m.View().Content }
 
