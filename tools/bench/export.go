@@ -15,6 +15,7 @@ import (
 	"matomo-audit/internal/numfmt"
 	"matomo-audit/theme"
 	"matomo-audit/ui"
+	"matomo-audit/ui/uitest"
 )
 
 // tuiExport exports the newest n events through the TUI (a query for
@@ -32,9 +33,16 @@ func tuiExport(src source.Source, hi, n uint64) error {
 	}
 	m := ui.New(ui.Options{Source: src, Theme: theme.Dark(), Query: q, Dir: dir})
 	defer m.Close()
-	drive(m, tea.WindowSizeMsg{Width: 160, Height: 48})
-	drainUntil(m, m.Init(), func() bool { return m.CursorID() != 0 })
-	drive(m, tea.KeyPressMsg{Code: 'e', Text: "e"}) // the dialog counts the query meanwhile
+	if err := uitest.Send(m, tea.WindowSizeMsg{Width: 160, Height: 48}); err != nil {
+		return err
+	}
+	if err := uitest.DrainUntil(m, m.Init(), func() bool { return m.CursorID() != 0 }); err != nil {
+		return err
+	}
+	// The dialog counts the query meanwhile.
+	if err := uitest.Send(m, uitest.Key("e")); err != nil {
+		return err
+	}
 
 	runtime.GC()
 	base := rssMB()
@@ -53,10 +61,13 @@ func tuiExport(src source.Source, hi, n uint64) error {
 		}
 	}()
 	start := time.Now()
-	_, cmd := m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
-	drainUntil(m, cmd, func() bool { return !m.Exporting() })
+	_, cmd := m.Update(uitest.Key("enter"))
+	err = uitest.DrainUntil(m, cmd, func() bool { return !m.Exporting() })
 	took := time.Since(start)
 	close(stop)
+	if err != nil {
+		return err
+	}
 
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	if len(files) != 1 {

@@ -17,6 +17,7 @@ import (
 	"matomo-audit/internal/numfmt"
 	"matomo-audit/theme"
 	"matomo-audit/ui"
+	"matomo-audit/ui/uitest"
 )
 
 // filters measures issue 4's figures: time jumps, a rare user's scan rate
@@ -62,10 +63,16 @@ func filters(dsn, prefix string, rows uint64) error {
 		counts = append(counts, time.Since(start))
 
 		m := ui.New(ui.Options{Source: src, Theme: theme.Dark()})
-		drive(m, tea.WindowSizeMsg{Width: 160, Height: 48})
-		drain(m, m.Init())
+		if err := uitest.Send(m, tea.WindowSizeMsg{Width: 160, Height: 48}); err != nil {
+			return err
+		}
+		if err := uitest.Drain(m, m.Init()); err != nil {
+			return err
+		}
 		start = time.Now()
-		drain(m, m.SetQuery(q))
+		if err := uitest.Drain(m, m.SetQuery(q)); err != nil {
+			return err
+		}
 		ours = append(ours, time.Since(start))
 		if !m.WindowComplete() {
 			return fmt.Errorf("the rare user's scan did not finish")

@@ -25,6 +25,7 @@ import (
 	"matomo-audit/internal/numfmt"
 	"matomo-audit/theme"
 	"matomo-audit/ui"
+	"matomo-audit/ui/uitest"
 )
 
 func main() {
@@ -58,8 +59,12 @@ func run(dsn, prefix string, scroll int, exportN uint64) error {
 		}
 		// As the binary starts by default: following.
 		m := ui.New(ui.Options{Source: src, Theme: theme.Dark(), Follow: true})
-		drive(m, tea.WindowSizeMsg{Width: 160, Height: 48})
-		drainUntil(m, m.Init(), func() bool { return m.CursorID() != 0 })
+		if err := uitest.Send(m, tea.WindowSizeMsg{Width: 160, Height: 48}); err != nil {
+			return err
+		}
+		if err := uitest.DrainUntil(m, m.Init(), func() bool { return m.CursorID() != 0 }); err != nil {
+			return err
+		}
 		if m.CursorID() == 0 || !strings.Contains(m.View().Content, "│") {
 			return fmt.Errorf("first screen has no events")
 		}
@@ -135,14 +140,20 @@ func run(dsn, prefix string, scroll int, exportN uint64) error {
 	// user holding the key would, and read the process's RSS.
 	m := ui.New(ui.Options{Source: src, Theme: theme.Dark()})
 	defer m.Close()
-	drive(m, tea.WindowSizeMsg{Width: 160, Height: 48})
-	drain(m, m.Init())
+	if err := uitest.Send(m, tea.WindowSizeMsg{Width: 160, Height: 48}); err != nil {
+		return err
+	}
+	if err := uitest.Drain(m, m.Init()); err != nil {
+		return err
+	}
 	first := m.CursorID()
 	var keys []time.Duration
 	start := time.Now()
 	for first-m.CursorID() < uint64(scroll) && m.CursorID() > lo {
 		t := time.Now()
-		drive(m, tea.KeyPressMsg{Code: tea.KeyPgUp})
+		if err := uitest.Send(m, uitest.Key("pgup")); err != nil {
+			return err
+		}
 		_ = m.View()
 		keys = append(keys, time.Since(t))
 	}
@@ -169,39 +180,6 @@ func row(name string, d []time.Duration, target string) {
 
 func ms(d time.Duration) string {
 	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64) + " ms"
-}
-
-// drive feeds one message and runs what it asks for, as the Bubble Tea
-// runtime would, synchronously.
-func drive(m *ui.Model, msg tea.Msg) {
-	_, cmd := m.Update(msg)
-	drain(m, cmd)
-}
-
-func drain(m *ui.Model, cmd tea.Cmd) { drainUntil(m, cmd, func() bool { return false }) }
-
-// drainUntil is drain that stops once done says so: following polls for
-// ever.
-func drainUntil(m *ui.Model, cmd tea.Cmd, done func() bool) {
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 && !done() {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		default:
-			if t := fmt.Sprintf("%T", msg); strings.HasPrefix(t, "tea.") && t[4] >= 'a' && t[4] <= 'z' {
-				continue // terminal queries
-			}
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-		}
-	}
 }
 
 func rssMB() float64 {
