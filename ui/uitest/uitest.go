@@ -71,12 +71,22 @@ func Send(m tea.Model, msg tea.Msg) error {
 
 // Type sends text as key presses, one per rune, as typing it would.
 func Type(m tea.Model, text string) error {
-	for _, r := range text {
-		if err := Send(m, tea.KeyPressMsg{Code: r, Text: string(r)}); err != nil {
+	for _, k := range Runes(text) {
+		if err := Send(m, k); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// Runes are the key presses typing text sends, one per rune: for a real
+// program's Send, where Type cannot be used.
+func Runes(text string) []tea.KeyPressMsg {
+	var keys []tea.KeyPressMsg
+	for _, r := range text {
+		keys = append(keys, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	return keys
 }
 
 // IsTerminalQuery spots the runtime's own requests (background colour and
