@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -36,7 +37,7 @@ func tuiExport(src source.Source, hi, n uint64) error {
 	if err := uitest.Send(m, tea.WindowSizeMsg{Width: 160, Height: 48}); err != nil {
 		return err
 	}
-	if err := uitest.DrainUntil(m, m.Init(), func() bool { return m.CursorID() != 0 }); err != nil {
+	if err := uitest.DrainUntil(m, m.Init(), func() bool { return cursorID(statusBar(screen(m))) != 0 }); err != nil {
 		return err
 	}
 	// The dialog counts the query meanwhile.
@@ -62,11 +63,20 @@ func tuiExport(src source.Source, hi, n uint64) error {
 	}()
 	start := time.Now()
 	_, cmd := m.Update(uitest.Key("enter"))
-	err = uitest.DrainUntil(m, cmd, func() bool { return !m.Exporting() })
-	took := time.Since(start)
+	// Done is when the dialog gives way to the toast saying how it went.
+	var bar string
+	w := &watched{Model: m}
+	err = uitest.DrainUntil(w, cmd, w.until(func() bool {
+		bar = statusBar(screen(m))
+		return strings.Contains(bar, "wrote ") || strings.Contains(bar, "export failed") || strings.Contains(bar, "export cancelled")
+	}))
+	took := time.Since(start) - w.spent
 	close(stop)
 	if err != nil {
 		return err
+	}
+	if !strings.Contains(bar, "wrote ") {
+		return fmt.Errorf("the TUI export did not finish: the status bar says %q", strings.TrimSpace(bar))
 	}
 
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
