@@ -57,9 +57,12 @@ type KeyMap struct {
 	Format  key.Binding // the next file format
 	Confirm key.Binding // yes to a question (overwrite, quit while writing)
 	Deny    key.Binding // no to it
-	// EditPath names the text input's own editing keys for the hint; the
-	// input handles them.
-	EditPath key.Binding
+	// Moving in a text field (the prompt, a picker's search, the export
+	// path); the fields take these as their own.
+	CursorLeft  key.Binding
+	CursorRight key.Binding
+	LineStart   key.Binding
+	LineEnd     key.Binding
 
 	Help key.Binding
 	Back key.Binding
@@ -113,7 +116,10 @@ func Default() KeyMap {
 		Format:       b([]string{"tab"}, "tab", "format"),
 		Confirm:      b([]string{"y", "Y"}, "y", "yes"),
 		Deny:         b([]string{"n", "N", "esc"}, "n/esc", "no"),
-		EditPath:     b([]string{"left", "right", "ctrl+a", "ctrl+e"}, "←/→ ctrl+a ctrl+e", "edit the path"),
+		CursorLeft:   b([]string{"left", "ctrl+b"}, "←", "cursor left"),
+		CursorRight:  b([]string{"right", "ctrl+f"}, "→", "cursor right"),
+		LineStart:    b([]string{"home", "ctrl+a"}, "ctrl+a", "start of the line"),
+		LineEnd:      b([]string{"end", "ctrl+e"}, "ctrl+e", "end of the line"),
 		Help:         b([]string{"?"}, "?", "keys"),
 		Back:         b([]string{"esc"}, "esc", "back out (innermost first)"),
 		Quit:         b([]string{"q", "ctrl+c"}, "q/ctrl+c", "quit"),
@@ -170,4 +176,13 @@ func (k KeyMap) SummaryFullHelp() [][]key.Binding {
 		{relabel(k.Up, "line up"), relabel(k.Down, "line down"), k.PageUp, k.PageDown, relabel(k.Oldest, "first line"), relabel(k.Newest, "last line")},
 		{k.Show, k.CopyQuery, k.Narrower, k.Wider, k.Help, relabel(k.Back, "cancel, or back to the timeline"), k.Quit},
 	}
+}
+
+// EditPath is one hint entry for the text field's moving keys.
+func (k KeyMap) EditPath() key.Binding {
+	var keys []string
+	for _, b := range []key.Binding{k.CursorLeft, k.CursorRight, k.LineStart, k.LineEnd} {
+		keys = append(keys, b.Keys()...)
+	}
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k.CursorLeft.Help().Key+"/"+k.CursorRight.Help().Key+" "+k.LineStart.Help().Key+" "+k.LineEnd.Help().Key, "edit the path"))
 }

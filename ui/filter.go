@@ -21,7 +21,8 @@ func (m *Model) setQuery(q *query.Query) tea.Cmd {
 	var said tea.Cmd
 	if q.Empty() && !m.query.Empty() {
 		// Clearing is one key away (esc); say how to get it back.
-		said = m.toast("query cleared · / ↑ restores", false)
+		k := m.c.Keys
+		said = m.toast("query cleared · "+k.Query.Help().Key+" "+k.HistPrev.Help().Key+" restores", false)
 	}
 	m.query = q
 	m.filter = query.Compile(q, m.c.Now(), m.c.Loc)

@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"matomo-audit/data/follow"
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
 	"matomo-audit/data/summary"
@@ -145,7 +146,7 @@ func New(o Options) *Model {
 	m.scanBudget, m.retryBase = defaultScanBudget, defaultRetryBase
 	m.burstMin, m.burstWithin = o.BurstMin, o.BurstWithin
 	if m.pollEvery <= 0 {
-		m.pollEvery = time.Second
+		m.pollEvery = follow.DefaultPoll
 	}
 	if o.Follow {
 		m.fol.mode = following
@@ -379,26 +380,3 @@ func Run(ctx context.Context, o Options) error {
 	_, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	return err
 }
-
-// CursorID is the id of the event under the cursor (0 when none); the
-// benchmark uses it to follow a headless session.
-func (m *Model) CursorID() uint64 {
-	if e := m.current(); e != nil {
-		return e.ID
-	}
-	return 0
-}
-
-// Exporting reports whether the export dialog is open or writing
-// (benchmarks wait for it).
-func (m *Model) Exporting() bool { return m.exportDialog() != nil }
-
-// Scanning reports whether a filtered scan is under way (benchmarks wait
-// for it).
-func (m *Model) Scanning() bool { return m.scanning() }
-
-// WindowComplete reports whether every match of the query is loaded.
-func (m *Model) WindowComplete() bool { return m.windowComplete() }
-
-// SetQuery applies a query as the / prompt would (benchmarks use it).
-func (m *Model) SetQuery(q *query.Query) tea.Cmd { return m.setQuery(q) }

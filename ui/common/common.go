@@ -156,9 +156,14 @@ type (
 )
 
 // NewInput is a text input used for its editing only: the UI draws the
-// text and the cursor itself (marking mistakes), so nothing blinks.
-func NewInput() textinput.Model {
+// text and the cursor itself (marking mistakes), so nothing blinks. Its
+// moving keys are the key map's.
+func (c *Common) NewInput() textinput.Model {
 	in := textinput.New()
+	in.KeyMap.CharacterBackward = c.Keys.CursorLeft
+	in.KeyMap.CharacterForward = c.Keys.CursorRight
+	in.KeyMap.LineStart = c.Keys.LineStart
+	in.KeyMap.LineEnd = c.Keys.LineEnd
 	in.Prompt = ""
 	st := in.Styles()
 	st.Cursor.Blink = false

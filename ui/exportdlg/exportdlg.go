@@ -98,11 +98,7 @@ type Model struct {
 // New is the dialog for o; Init starts it.
 func New(c *common.Common, o Options) *Model {
 	m := &Model{c: c, o: o, format: export.JSON, first: o.First, last: o.Last}
-	m.path = textinput.New()
-	m.path.Prompt = ""
-	st := m.path.Styles()
-	st.Cursor.Blink = false
-	m.path.SetStyles(st)
+	m.path = c.NewInput()
 	if o.Whole && o.EndsKnown {
 		m.empty = o.Empty
 	}
@@ -181,7 +177,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.stage == confirming:
 		return []key.Binding{relabel(k.Confirm, "overwrite"), relabel(k.Deny, "choose another name")}
 	}
-	return []key.Binding{relabel(k.Apply, "write"), relabel(k.Format, "JSON array / ndjson / CSV"), k.EditPath, relabel(k.Back, "cancel")}
+	return []key.Binding{relabel(k.Apply, "write"), relabel(k.Format, "JSON array / ndjson / CSV"), k.EditPath(), relabel(k.Back, "cancel")}
 }
 
 // FullHelp is the stage's keys.

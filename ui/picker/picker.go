@@ -90,7 +90,7 @@ func New(c *common.Common, kind Kind, q *query.Query) *Model {
 	if q == nil {
 		q = &query.Query{}
 	}
-	m := &Model{c: c, kind: kind, q: q, input: common.NewInput(), selected: map[string]bool{}}
+	m := &Model{c: c, kind: kind, q: q, input: c.NewInput(), selected: map[string]bool{}}
 	m.preselect()
 	m.refresh()
 	return m

@@ -53,7 +53,7 @@ type Model struct {
 // New opens a prompt; a query prompt starts with the query in force and
 // browses history with ↑/↓.
 func New(c *common.Common, kind Kind, current string, history []string) (*Model, tea.Cmd) {
-	p := &Model{c: c, kind: kind, input: common.NewInput(), history: history, hist: len(history)}
+	p := &Model{c: c, kind: kind, input: c.NewInput(), history: history, hist: len(history)}
 	if kind == Query {
 		p.input.SetValue(current)
 	}

@@ -1,6 +1,7 @@
 package prompt
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ var now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
 func newCommon() *common.Common {
 	keys := keymap.Default()
-	c := common.New(nil, nil, theme.NoColor(), &keys, func() time.Time { return now }, time.UTC)
+	c := common.New(context.Background(), nil, theme.NoColor(), &keys, func() time.Time { return now }, time.UTC)
 	c.SetSize(80, 24)
 	return c
 }
