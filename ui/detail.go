@@ -22,37 +22,6 @@ type detailState struct {
 	cache  detailCache
 }
 
-// detailCache is the pane's content for one event as last drawn: keys
-// and redraws reuse it, so a long parameter tree is laid out once.
-type detailCache struct {
-	key   detailKey
-	lines []string
-}
-
-// detailKey is everything the content depends on.
-type detailKey struct {
-	ev      *activity.Event
-	id      uint64
-	w       int
-	raw     bool
-	theme   string
-	age     string // the age shown moves on with the clock
-	problem string
-}
-
-// detailFor is e's content at width w, from the cache when nothing it
-// depends on has changed.
-func (m *Model) detailFor(e *activity.Event, w int) []string {
-	k := detailKey{ev: e, id: e.ID, w: w, raw: m.detail.raw, theme: m.c.Theme.Name, problem: m.userProblem}
-	if !e.Time.IsZero() {
-		k.age = age(m.c.Now(), e.Time)
-	}
-	if m.detail.cache.lines == nil || m.detail.cache.key != k {
-		m.detail.cache = detailCache{key: k, lines: m.detailLines(e, w)}
-	}
-	return m.detail.cache.lines
-}
-
 func (d *detailState) clampScroll() {
 	d.scroll = min(d.scroll, d.total-d.height)
 	d.scroll = max(d.scroll, 0)

@@ -35,11 +35,3 @@ func (m *Model) summaryIntent(from common.Component, msg tea.Msg) tea.Cmd {
 	}
 	return nil
 }
-
-func maxOf(v []uint64) uint64 {
-	var hi uint64
-	for _, x := range v {
-		hi = max(hi, x)
-	}
-	return hi
-}

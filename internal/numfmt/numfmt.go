@@ -53,3 +53,16 @@ func Many(n uint64, word string) string {
 	}
 	return Thousands(n) + " " + word + "s"
 }
+
+// Short writes large counts like 4.1M, 10M, 830k.
+func Short(n uint64) string {
+	switch {
+	case n >= 10_000_000:
+		return strconv.FormatUint(n/1_000_000, 10) + "M"
+	case n >= 1_000_000:
+		return strconv.FormatUint(n/1_000_000, 10) + "." + strconv.FormatUint(n/100_000%10, 10) + "M"
+	case n >= 10_000:
+		return strconv.FormatUint(n/1000, 10) + "k"
+	}
+	return Thousands(n)
+}

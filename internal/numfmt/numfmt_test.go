@@ -37,3 +37,14 @@ func TestMany(t *testing.T) {
 		}
 	}
 }
+
+func TestShort(t *testing.T) {
+	for _, c := range []struct {
+		n    uint64
+		want string
+	}{{999, "999"}, {9999, "9,999"}, {10_000, "10k"}, {830_500, "830k"}, {1_000_000, "1.0M"}, {4_150_000, "4.1M"}, {10_000_000, "10M"}} {
+		if got := Short(c.n); got != c.want {
+			t.Errorf("Short(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package summaryview
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,7 +65,7 @@ func (m *Model) progress() string {
 	if total == 0 {
 		return "summary " + name + ": finding the window…"
 	}
-	return fmt.Sprintf("summary %s: reading ids %s of %s (%d%%)", name, short(done), short(total), done*100/total)
+	return fmt.Sprintf("summary %s: reading ids %s of %s (%d%%)", name, numfmt.Short(done), numfmt.Short(total), done*100/total)
 }
 
 // windowName is how the title says the window.
@@ -167,8 +168,9 @@ func (m *Model) spark(r *summary.Report, w int) (string, string) {
 	vals, peakCell := resample(buckets, cells, r.Peak)
 	var b strings.Builder
 	b.WriteString(" ")
+	top := slices.Max(vals)
 	for i, v := range vals {
-		bar := summary.Bar(v, maxOf(vals))
+		bar := summary.Bar(v, top)
 		if i == peakCell {
 			b.WriteString(th.SparkPeak.Render(bar))
 		} else {
@@ -208,25 +210,4 @@ func resample(b []uint64, cells, peak int) ([]uint64, int) {
 		}
 	}
 	return out, cellOf
-}
-
-func maxOf(v []uint64) uint64 {
-	var hi uint64
-	for _, x := range v {
-		hi = max(hi, x)
-	}
-	return hi
-}
-
-// short writes large counts like 4.1M, 10M, 830k, as the status bar does.
-func short(n uint64) string {
-	switch {
-	case n >= 10_000_000:
-		return cell.Itoa(n/1_000_000) + "M"
-	case n >= 1_000_000:
-		return cell.Itoa(n/1_000_000) + "." + cell.Itoa(n/100_000%10) + "M"
-	case n >= 10_000:
-		return cell.Itoa(n/1000) + "k"
-	}
-	return numfmt.Thousands(n)
 }
