@@ -2,9 +2,10 @@ package ui
 
 import (
 	"fmt"
+	"strings"
+
 	"matomo-audit/data/activity"
 	"matomo-audit/ui/cell"
-	"strings"
 )
 
 // paneRule is the line between timeline and a detail pane below it.

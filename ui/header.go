@@ -1,10 +1,11 @@
 package ui
 
 import (
+	"time"
+
 	"matomo-audit/data/summary"
 	"matomo-audit/internal/numfmt"
 	"matomo-audit/ui/cell"
-	"time"
 )
 
 func (m *Model) header() string {

@@ -1,9 +1,10 @@
 package ui
 
 import (
+	"strings"
+
 	"matomo-audit/data/activity"
 	"matomo-audit/ui/cell"
-	"strings"
 )
 
 // column widths for a timeline w cells wide.

@@ -2,12 +2,13 @@ package ui
 
 import (
 	"fmt"
-	"matomo-audit/internal/numfmt"
-	"matomo-audit/ui/cell"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
+
+	"matomo-audit/internal/numfmt"
+	"matomo-audit/ui/cell"
 )
 
 // statusBar: the query as chips with its match count, the position, and
