@@ -41,7 +41,7 @@ func (m *Model) copyEvent() tea.Cmd {
 	data := export.Pretty(e)
 	if base64.StdEncoding.EncodedLen(len(data)) > clipboardMax {
 		return m.toast("event #"+numfmt.Thousands(e.ID)+" is "+size(len(data))+" as JSON, more than a terminal clipboard takes ("+
-			size(clipboardMax*3/4)+"): export it with v and e", true)
+			size(clipboardMax*3/4)+"): export it with "+m.exportKeys(), true)
 	}
 	return tea.Batch(tea.Raw(osc52(data, m.inTmux)),
 		m.toast("copied event #"+numfmt.Thousands(e.ID)+" as JSON ("+size(len(data))+") to the clipboard", false))
@@ -61,7 +61,7 @@ func (m *Model) copyLine() tea.Cmd {
 	}
 	line := m.lineText(e)
 	if base64.StdEncoding.EncodedLen(len(line)) > clipboardMax {
-		return m.toast("the line is too long for a terminal clipboard: export the event with v and e", true)
+		return m.toast("the line is too long for a terminal clipboard: export the event with "+m.exportKeys(), true)
 	}
 	return tea.Batch(tea.Raw(osc52([]byte(line), m.inTmux)),
 		m.toast("copied the line of event #"+numfmt.Thousands(e.ID)+" to the clipboard", false))
@@ -110,4 +110,9 @@ func (m *Model) copyText(data []byte, said, tooLong string) tea.Cmd {
 		return m.toast(tooLong, true)
 	}
 	return tea.Batch(tea.Raw(osc52(data, m.inTmux)), m.toast(said, false))
+}
+
+// exportKeys says how to export the cursor event: select it, then export.
+func (m *Model) exportKeys() string {
+	return m.c.Keys.Range.Help().Key + " and " + m.c.Keys.Export.Help().Key
 }

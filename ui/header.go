@@ -11,7 +11,7 @@ import (
 func (m *Model) header() string {
 	left := " matomo-audit "
 	mid := " " + m.srcLabel() + " · times " + m.c.Zone()
-	right := " ? help "
+	right := " " + m.c.Keys.Help.Help().Key + " help "
 	spark := ""
 	if m.c.Width >= 100 && !m.sparkHidden() {
 		spark = m.headerSpark()

@@ -186,10 +186,11 @@ func TestReboundOldKeysDoNothing(t *testing.T) {
 	}
 }
 
-// hintLines are the two bottom lines, where hints are.
+// hintLines are the header and the two bottom lines, where keys are
+// named.
 func hintLines(m *Model) string {
 	lines := strings.Split(ansi.Strip(view(m)), "\n")
-	return strings.Join(lines[len(lines)-2:], "\n")
+	return lines[0] + "\n" + strings.Join(lines[len(lines)-2:], "\n")
 }
 
 // TestRebindHints: on every screen of the walk, the hint names the
