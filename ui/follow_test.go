@@ -520,19 +520,10 @@ func TestFollowKeepsArrivalsDuringReload(t *testing.T) {
 	_, cmd := r.m.Update(keyMsg("G"))
 	var page tea.Msg
 	var rest []tea.Cmd
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
+	for _, msg := range run(cmd) {
+		switch msg.(type) {
 		case pageMsg:
 			page = msg
-		case nil:
 		default:
 			m := msg
 			rest = append(rest, func() tea.Msg { return m })

@@ -176,22 +176,4 @@ func compile(t testing.TB, q string) *query.Query {
 
 // run executes a command and its batches without feeding the messages
 // back, so a test decides when (and whether) they arrive.
-func run(cmd tea.Cmd) []tea.Msg {
-	var out []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		default:
-			out = append(out, msg)
-		}
-	}
-	return out
-}
+func run(cmd tea.Cmd) []tea.Msg { return uitest.Collect(cmd) }

@@ -21,6 +21,7 @@ import (
 	"matomo-audit/keymap"
 	"matomo-audit/theme"
 	"matomo-audit/ui/common"
+	"matomo-audit/ui/uitest"
 )
 
 var clock = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
@@ -54,25 +55,13 @@ func newRig(t *testing.T, keys keymap.KeyMap, o Options) *rig {
 // the intents handed back.
 func (r *rig) run(cmd tea.Cmd) []tea.Msg {
 	var intents []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
+	uitest.Run(cmd, nil, func(msg tea.Msg) tea.Cmd {
+		in, next := r.d.Update(msg)
+		if in != nil {
+			intents = append(intents, in)
 		}
-		switch msg := c().(type) {
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		case nil:
-		default:
-			in, next := r.d.Update(msg)
-			if in != nil {
-				intents = append(intents, in)
-			}
-			queue = append(queue, next)
-		}
-	}
+		return next
+	})
 	return intents
 }
 

@@ -32,6 +32,24 @@ func Drain(m tea.Model, cmd tea.Cmd) error { return DrainUntil(m, cmd, nil) }
 // command) says so: while following, a model never runs out of commands.
 // A nil until never stops it.
 func DrainUntil(m tea.Model, cmd tea.Cmd, until func() bool) error {
+	return Run(cmd, until, func(msg tea.Msg) tea.Cmd {
+		switch msg.(type) {
+		case tea.QuitMsg:
+			// There is no program to end: the caller decides when it is over.
+			return nil
+		}
+		if IsTerminalQuery(msg) {
+			return nil
+		}
+		_, next := m.Update(msg)
+		return next
+	})
+}
+
+// Run runs cmd the way the runtime would: every message it brings (batches
+// taken apart) goes to handle, and the command handle returns runs next,
+// until none is left or until (asked before each command) says to stop.
+func Run(cmd tea.Cmd, until func() bool, handle func(tea.Msg) tea.Cmd) error {
 	queue := []tea.Cmd{cmd}
 	for steps := 0; len(queue) > 0; steps++ {
 		if until != nil && until() {
@@ -49,17 +67,22 @@ func DrainUntil(m tea.Model, cmd tea.Cmd, until func() bool) error {
 		case nil:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case tea.QuitMsg:
-			// There is no program to end: the caller decides when it is over.
 		default:
-			if IsTerminalQuery(msg) {
-				continue
-			}
-			_, next := m.Update(msg)
-			queue = append(queue, next)
+			queue = append(queue, handle(msg))
 		}
 	}
 	return nil
+}
+
+// Collect runs cmd and its batches without feeding anything back, so a
+// test decides when (and whether) the messages arrive.
+func Collect(cmd tea.Cmd) []tea.Msg {
+	var out []tea.Msg
+	Run(cmd, nil, func(msg tea.Msg) tea.Cmd {
+		out = append(out, msg)
+		return nil
+	})
+	return out
 }
 
 // Send is what the runtime does with one message: Update, then drain
