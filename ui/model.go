@@ -262,9 +262,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.Keys
-	if key.Matches(msg, k.ForceQuit) {
-		return m.quit()
-	}
 	if cmd, ok := m.layerKey(msg); ok {
 		return cmd
 	}
