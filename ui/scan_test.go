@@ -128,7 +128,7 @@ func TestScanStopAndResume(t *testing.T) {
 // TestKeysDuringScan: every key is handled at once while pages arrive.
 // TestKeysDuringScan: keys answer while a scan runs because handling them
 // never reads the source: every read is a command the runtime runs
-// elsewhere. (How fast that is gets measured by cmd/bench, not here.)
+// elsewhere. (How fast that is gets measured by tools/bench, not here.)
 func TestKeysDuringScan(t *testing.T) {
 	s := newStepper(t, rareRows(20_000, 5, 19_990), "user:rare.user")
 	counted := &countingSource{Source: s.m.c.Src}
