@@ -1,0 +1,494 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	gossh "golang.org/x/crypto/ssh"
+
+	"matomo-audit/data/demo"
+	"matomo-audit/data/source"
+)
+
+// These tests run the real server on a loopback port and talk to it with
+// x/crypto's SSH client. What runs in a session is faked here (the UI and
+// the commands have their own tests, and internal/cli runs them over SSH);
+// the faked model reports what it was given on channels, so tests wait on
+// its state, never on bytes of a terminal stream.
+
+type keyring map[string]string // marshalled key -> login
+
+func (k keyring) Lookup(key gossh.PublicKey) (string, bool) {
+	l, ok := k[string(key.Marshal())]
+	return l, ok
+}
+
+type lockedKeys struct {
+	mu sync.Mutex
+	k  keyring
+}
+
+func (l *lockedKeys) Lookup(key gossh.PublicKey) (string, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.k.Lookup(key)
+}
+
+func (l *lockedKeys) remove(key gossh.PublicKey) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.k, string(key.Marshal()))
+}
+
+// accounts is a user table the test edits.
+type accounts struct {
+	mu sync.Mutex
+	m  map[string]Account
+}
+
+func (a *accounts) get(_ context.Context, login string) (Account, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.m[login], nil
+}
+
+func (a *accounts) set(login string, acct Account) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.m[login] = acct
+}
+
+// access records what the server set.
+type access struct {
+	mu   sync.Mutex
+	what string
+}
+
+func (a *access) SetAll()              { a.set("all") }
+func (a *access) SetOnly(login string) { a.set("only " + login) }
+func (a *access) SetNone()             { a.set("none") }
+func (a *access) set(s string)         { a.mu.Lock(); a.what = s; a.mu.Unlock() }
+func (a *access) get() string          { a.mu.Lock(); defer a.mu.Unlock(); return a.what }
+
+// model is the faked TUI: it tells the test its sizes and messages.
+type model struct {
+	sizes chan tea.WindowSizeMsg
+	msgs  chan tea.Msg
+}
+
+type endMsg struct{ reason string }
+type accessMsg struct{ role string }
+
+func (m *model) Init() tea.Cmd { return nil }
+func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.sizes <- msg
+	case endMsg:
+		m.msgs <- msg
+		return m, tea.Quit
+	case accessMsg:
+		m.msgs <- msg
+	case tea.KeyPressMsg:
+		if msg.String() == "q" {
+			return m, tea.Quit
+		}
+	}
+	return m, nil
+}
+func (m *model) View() tea.View { return tea.NewView("served") }
+
+type rig struct {
+	t       *testing.T
+	addr    string
+	srv     *Server
+	hostKey gossh.PublicKey
+	keys    *lockedKeys
+	users   *accounts
+	access  *access
+	model   *model
+	log     *bytes.Buffer
+	logMu   *sync.Mutex
+	execs   chan []string
+}
+
+type syncWriter struct {
+	mu *sync.Mutex
+	b  *bytes.Buffer
+}
+
+func (w syncWriter) Write(p []byte) (int, error) { w.mu.Lock(); defer w.mu.Unlock(); return w.b.Write(p) }
+
+func newKey(t *testing.T) gossh.Signer {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func startRig(t *testing.T, cfg Config) *rig {
+	t.Helper()
+	host := newKey(t)
+	r := &rig{t: t, hostKey: host.PublicKey(), keys: &lockedKeys{k: keyring{}}, users: &accounts{m: map[string]Account{}},
+		access: &access{}, model: &model{sizes: make(chan tea.WindowSizeMsg, 64), msgs: make(chan tea.Msg, 8)},
+		log: &bytes.Buffer{}, logMu: &sync.Mutex{}, execs: make(chan []string, 8)}
+	src := demo.New(demo.Options{Seed: 1})
+	cfg.Listen = "127.0.0.1:0"
+	cfg.HostKey = host
+	cfg.Keys = r.keys
+	cfg.Account = r.users.get
+	cfg.Log = slog.New(slog.NewTextHandler(syncWriter{r.logMu, r.log}, nil))
+	cfg.Guard = func() (source.Source, Access) { return src, r.access }
+	cfg.TUI = func(s *Session) tea.Model { return r.model }
+	cfg.AccessMsg = func(s *Session) tea.Msg { return accessMsg{s.Role()} }
+	cfg.EndMsg = func(reason string) tea.Msg { return endMsg{reason} }
+	if cfg.Exec == nil {
+		cfg.Exec = func(ctx context.Context, s *Session, args []string, stdout, stderr io.Writer) int {
+			r.execs <- args
+			fmt.Fprintf(stdout, "%s ran %s as %s\n", s.Login, strings.Join(args, " "), s.Role())
+			if args[0] == "fail" {
+				fmt.Fprintln(stderr, "it failed")
+				return 3
+			}
+			if args[0] == "wait" {
+				<-ctx.Done()
+				return 130
+			}
+			return 0
+		}
+	}
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.addr, r.srv = ln.Addr().String(), srv
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		<-done
+	})
+	return r
+}
+
+func (r *rig) user(login string, acct Account) gossh.Signer {
+	k := newKey(r.t)
+	r.keys.mu.Lock()
+	r.keys.k[string(k.PublicKey().Marshal())] = login
+	r.keys.mu.Unlock()
+	acct.Found = true
+	r.users.set(login, acct)
+	return k
+}
+
+func (r *rig) dial(k gossh.Signer) (*gossh.Client, error) {
+	return gossh.Dial("tcp", r.addr, &gossh.ClientConfig{
+		User: "anything", Auth: []gossh.AuthMethod{gossh.PublicKeys(k)},
+		HostKeyCallback: gossh.FixedHostKey(r.hostKey), Timeout: 10 * time.Second,
+	})
+}
+
+// run runs a command and returns its output, stderr and exit status.
+func (r *rig) run(k gossh.Signer, cmd string) (string, string, int) {
+	r.t.Helper()
+	c, err := r.dial(k)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.NewSession()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer s.Close()
+	var out, errb bytes.Buffer
+	s.Stdout, s.Stderr = &out, &errb
+	err = s.Run(cmd)
+	code := 0
+	var ee *gossh.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitStatus()
+	case err != nil:
+		r.t.Fatalf("%s: %v", cmd, err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func TestUnknownKeyIsRefused(t *testing.T) {
+	r := startRig(t, Config{})
+	r.user("alice", Account{Super: true})
+	_, err := r.dial(newKey(t))
+	if err == nil || !strings.Contains(err.Error(), "unable to authenticate") {
+		t.Fatalf("an unknown key got in: %v", err)
+	}
+	// Passwords are not offered at all.
+	_, err = gossh.Dial("tcp", r.addr, &gossh.ClientConfig{User: "alice", Auth: []gossh.AuthMethod{gossh.Password("x")},
+		HostKeyCallback: gossh.FixedHostKey(r.hostKey), Timeout: 10 * time.Second})
+	if err == nil {
+		t.Fatal("a password got in")
+	}
+}
+
+func TestExecRunsWithTheSessionsRoleAndStatus(t *testing.T) {
+	r := startRig(t, Config{})
+	alice := r.user("alice", Account{Super: true})
+	bob := r.user("bob", Account{})
+	out, _, code := r.run(alice, "export -q 'cat:security'")
+	if code != 0 || out != "alice ran export -q cat:security as alice · super user\n" {
+		t.Fatalf("alice: %q exit %d", out, code)
+	}
+	if got := r.access.get(); got != "all" {
+		t.Fatalf("a super user's access is %q", got)
+	}
+	out, stderr, code := r.run(bob, "fail now")
+	if code != 3 || !strings.Contains(out, "as bob · own activity only") || stderr != "it failed\n" {
+		t.Fatalf("bob: %q %q exit %d", out, stderr, code)
+	}
+	if got := r.access.get(); got != "only bob" {
+		t.Fatalf("bob's access is %q", got)
+	}
+}
+
+func TestLoginsMatomoDoesNotKnowAreRefused(t *testing.T) {
+	r := startRig(t, Config{})
+	carol := r.user("carol", Account{Invited: true})
+	_, stderr, code := r.run(carol, "export")
+	if code != 1 || !strings.Contains(stderr, "invitation not yet accepted") {
+		t.Fatalf("invite: %q exit %d", stderr, code)
+	}
+	dave := r.user("dave", Account{})
+	r.users.set("dave", Account{}) // not in the user table
+	_, stderr, code = r.run(dave, "export")
+	if code != 1 || !strings.Contains(stderr, `"dave" is not a Matomo user`) {
+		t.Fatalf("unknown login: %q exit %d", stderr, code)
+	}
+	select {
+	case args := <-r.execs:
+		t.Fatalf("a refused login ran %v", args)
+	default:
+	}
+}
+
+func TestRemovedKeyCannotOpenANewSession(t *testing.T) {
+	r := startRig(t, Config{})
+	alice := r.user("alice", Account{Super: true})
+	if _, _, code := r.run(alice, "export"); code != 0 {
+		t.Fatal("alice could not run a command")
+	}
+	r.keys.remove(alice.PublicKey())
+	if _, err := r.dial(alice); err == nil {
+		t.Fatal("a removed key still gets in")
+	}
+}
+
+func TestTUINeedsATerminal(t *testing.T) {
+	r := startRig(t, Config{})
+	alice := r.user("alice", Account{Super: true})
+	_, stderr, code := r.run(alice, "")
+	if code != 2 || !strings.Contains(stderr, "needs a terminal") {
+		t.Fatalf("no pty: %q exit %d", stderr, code)
+	}
+}
+
+// shell opens a TUI session with a PTY of w x h.
+func (r *rig) shell(k gossh.Signer, w, h int) (*gossh.Session, io.WriteCloser) {
+	r.t.Helper()
+	c, err := r.dial(k)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(func() { c.Close() })
+	s, err := c.NewSession()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if err := s.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
+		r.t.Fatal(err)
+	}
+	in, err := s.StdinPipe()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	s.Stdout = io.Discard
+	if err := s.Shell(); err != nil {
+		r.t.Fatal(err)
+	}
+	return s, in
+}
+
+// lastSize waits until the model has been told want as its size.
+func (r *rig) waitSize(want tea.WindowSizeMsg) {
+	r.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case got := <-r.model.sizes:
+			if got == want {
+				return
+			}
+		case <-deadline:
+			r.t.Fatalf("the model never got the size %v", want)
+		}
+	}
+}
+
+func TestQuickResizesEndAtTheLastSize(t *testing.T) {
+	r := startRig(t, Config{})
+	alice := r.user("alice", Account{Super: true})
+	s, in := r.shell(alice, 80, 24)
+	r.waitSize(tea.WindowSizeMsg{Width: 80, Height: 24})
+	for i := 1; i <= 6; i++ {
+		if err := s.WindowChange(24+i, 80+i*7); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.waitSize(tea.WindowSizeMsg{Width: 80 + 6*7, Height: 24 + 6})
+	in.Write([]byte("q"))
+	if err := s.Wait(); err != nil {
+		t.Fatalf("q did not end the session cleanly: %v", err)
+	}
+}
+
+func TestDemotedSuperUserIsRestrictedInAnOpenSession(t *testing.T) {
+	r := startRig(t, Config{Recheck: 20 * time.Millisecond})
+	alice := r.user("alice", Account{Super: true})
+	s, _ := r.shell(alice, 80, 24)
+	r.waitSize(tea.WindowSizeMsg{Width: 80, Height: 24})
+	r.users.set("alice", Account{Found: true})
+	select {
+	case msg := <-r.model.msgs:
+		if m, ok := msg.(accessMsg); !ok || m.role != "alice · own activity only" {
+			t.Fatalf("the session heard %#v", msg)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the demotion never reached the session")
+	}
+	if got := r.access.get(); got != "only alice" {
+		t.Fatalf("after the demotion the source shows %q", got)
+	}
+	// Removed from Matomo: nothing more, and the session ends saying why.
+	r.users.set("alice", Account{})
+	select {
+	case msg := <-r.model.msgs:
+		if m, ok := msg.(endMsg); !ok || !strings.Contains(m.reason, "not a Matomo user") {
+			t.Fatalf("the session heard %#v", msg)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the removal never reached the session")
+	}
+	if got := r.access.get(); got != "none" {
+		t.Fatalf("after the removal the source shows %q", got)
+	}
+	s.Wait()
+}
+
+func TestMaxSessions(t *testing.T) {
+	r := startRig(t, Config{MaxSessions: 1})
+	alice := r.user("alice", Account{Super: true})
+	c, err := r.dial(alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start("wait"); err != nil {
+		t.Fatal(err)
+	}
+	<-r.execs // the first session is running
+	_, stderr, code := r.run(alice, "export")
+	if code != 1 || !strings.Contains(stderr, "server is full") {
+		t.Fatalf("a second session: %q exit %d", stderr, code)
+	}
+}
+
+func TestShutdownTellsSessions(t *testing.T) {
+	r := startRig(t, Config{})
+	alice := r.user("alice", Account{Super: true})
+	bob := r.user("bob", Account{})
+	s, _ := r.shell(alice, 80, 24)
+	r.waitSize(tea.WindowSizeMsg{Width: 80, Height: 24})
+
+	c, err := r.dial(bob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	tail, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	var mu sync.Mutex
+	tail.Stderr = syncWriter{&mu, &stderr}
+	if err := tail.Start("wait"); err != nil {
+		t.Fatal(err)
+	}
+	<-r.execs
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	r.srv.Shutdown(ctx)
+	if took := time.Since(start); took > 4*time.Second {
+		t.Fatalf("shutdown took %s", took)
+	}
+	select {
+	case msg := <-r.model.msgs:
+		if m, ok := msg.(endMsg); !ok || m.reason != "server shutting down" {
+			t.Fatalf("the TUI heard %#v", msg)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the TUI was not told")
+	}
+	s.Wait()
+	tail.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(stderr.String(), "server shutting down") {
+		t.Fatalf("the command was not told: %q", stderr.String())
+	}
+}
+
+func TestLogSaysWhoAndNeverWhat(t *testing.T) {
+	r := startRig(t, Config{})
+	alice := r.user("alice", Account{Super: true})
+	r.run(alice, "export -q secret-query-text")
+	r.logMu.Lock()
+	log := r.log.String()
+	r.logMu.Unlock()
+	for _, want := range []string{"msg=auth", "login=alice", "msg=\"session start\"", "msg=\"session end\"", "duration=", gossh.FingerprintSHA256(alice.PublicKey())} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q:\n%s", want, log)
+		}
+	}
+	if strings.Contains(log, "secret-query-text") {
+		t.Errorf("the log holds what the session asked for:\n%s", log)
+	}
+}

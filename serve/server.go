@@ -1,0 +1,384 @@
+// Package serve is the SSH server of `matomo-audit serve`: it holds the
+// database connection, lets people in by their key, decides from Matomo's
+// user table what each may see, and runs the TUI or a headless command for
+// them with that restriction applied to the source below everything else.
+// What runs in a session (the UI, the commands) is given by the caller, so
+// this package knows SSH, keys and access, not screens or flags.
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	bm "charm.land/wish/v2/bubbletea"
+	"charm.land/wish/v2/recover"
+	gossh "golang.org/x/crypto/ssh"
+
+	"matomo-audit/data/source"
+)
+
+// Defaults of the serve command.
+const (
+	DefaultListen      = "127.0.0.1:2222"
+	DefaultMaxSessions = 50
+	DefaultIdleTimeout = 30 * time.Minute
+	// DefaultRecheck is how often an open session's access is read again,
+	// so a super user demoted in Matomo is restricted within a minute.
+	DefaultRecheck = time.Minute
+)
+
+// Keys says whose a key is (the keys file).
+type Keys interface {
+	Lookup(key gossh.PublicKey) (login string, ok bool)
+}
+
+// Account is what Matomo's user table says of a login.
+type Account struct {
+	Found   bool
+	Super   bool
+	Invited bool
+}
+
+// Access is who a session's source shows: everything, or one login's own
+// events. The source applies it to every read, whatever the UI asks.
+type Access interface {
+	SetAll()
+	SetOnly(login string)
+	// SetNone shows nothing at all (a login removed while connected).
+	SetNone()
+}
+
+// Session is one person connected, as the TUI and the commands see it.
+type Session struct {
+	Login string
+	// Super is the role as last read from Matomo.
+	Super bool
+	// Src is the session's source, restricted to what Login may see.
+	Src source.Source
+	// Env is the client's environment (TERM, LANG, what SendEnv sends):
+	// never the server's.
+	Env []string
+	// Addr is the host and port the client reached, for the commands a
+	// session suggests ("ssh -p 2222 host export ...").
+	Addr string
+}
+
+// Role names the session's access for the status bar.
+func (s *Session) Role() string {
+	if s.Super {
+		return s.Login + " · super user"
+	}
+	return s.Login + " · own activity only"
+}
+
+// Config is what a Server needs.
+type Config struct {
+	Listen      string
+	HostKey     gossh.Signer
+	Keys        Keys
+	MaxSessions int
+	IdleTimeout time.Duration
+	Recheck     time.Duration
+	Log         *slog.Logger
+	// Account reads a login's row of <prefix>user.
+	Account func(ctx context.Context, login string) (Account, error)
+	// Guard gives a session its own view of the server's source.
+	Guard func() (source.Source, Access)
+	// TUI builds the program's model for a terminal session; AccessMsg is
+	// sent to it when the session's role changes, EndMsg when it must end
+	// (the login is gone, the server stops).
+	TUI       func(s *Session) tea.Model
+	AccessMsg func(s *Session) tea.Msg
+	EndMsg    func(reason string) tea.Msg
+	// Exec runs a headless command (ssh host export ...) and returns its
+	// exit status.
+	Exec func(ctx context.Context, s *Session, args []string, stdout, stderr io.Writer) int
+}
+
+// Server is a running matomo-audit serve.
+type Server struct {
+	cfg    Config
+	srv    *ssh.Server
+	active atomic.Int64
+	// stop ends every session's work when the server shuts down.
+	stop     context.Context
+	stopping context.CancelFunc
+
+	mu   sync.Mutex
+	live map[*live]struct{}
+}
+
+// live is an open session, for shutdown to reach.
+type live struct {
+	program *tea.Program // nil for a headless command
+	stderr  io.Writer
+}
+
+// New builds the server; Serve starts it.
+func New(cfg Config) (*Server, error) {
+	if cfg.MaxSessions <= 0 {
+		cfg.MaxSessions = DefaultMaxSessions
+	}
+	if cfg.Recheck <= 0 {
+		cfg.Recheck = DefaultRecheck
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Server{cfg: cfg, live: map[*live]struct{}{}}
+	s.stop, s.stopping = context.WithCancel(context.Background())
+	srv, err := wish.NewServer(
+		wish.WithAddress(cfg.Listen),
+		func(srv *ssh.Server) error {
+			srv.AddHostKey(cfg.HostKey)
+			srv.ConnCallback = s.connected
+			srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
+				cfg.Log.Info("connection failed", "remote", conn.RemoteAddr().String(), "error", err.Error())
+			}
+			return nil
+		},
+		// Keys only: with no password or keyboard-interactive handler
+		// those methods are not offered at all.
+		wish.WithPublicKeyAuth(s.auth),
+		wish.WithIdleTimeout(cfg.IdleTimeout),
+		wish.WithMiddleware(recover.MiddlewareWithLogger(slogger{cfg.Log}, s.session)),
+	)
+	if err != nil {
+		return nil, err
+	}
+	s.srv = srv
+	return s, nil
+}
+
+// Fingerprint is the host key's, for people to check on first connect.
+func (s *Server) Fingerprint() string { return gossh.FingerprintSHA256(s.cfg.HostKey.PublicKey()) }
+
+// Serve accepts connections on l until Shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	err := s.srv.Serve(l)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown tells every session the server is stopping, then waits up to
+// ctx for them to end and closes what is left.
+func (s *Server) Shutdown(ctx context.Context) error {
+	const why = "server shutting down"
+	s.mu.Lock()
+	for l := range s.live {
+		if l.program != nil {
+			// Send blocks until the program runs; never hold the lock on it.
+			go l.program.Send(s.cfg.EndMsg(why))
+		} else {
+			fmt.Fprintln(l.stderr, "matomo-audit: "+why)
+		}
+	}
+	s.mu.Unlock()
+	s.stopping()
+	// Sessions end as they are told; the connections they leave (a
+	// client keeps its connection after its session) are then closed
+	// rather than waited for.
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for s.open() > 0 {
+		select {
+		case <-ctx.Done():
+			return errors.Join(ctx.Err(), s.srv.Close())
+		case <-tick.C:
+		}
+	}
+	return s.srv.Close()
+}
+
+func (s *Server) open() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.live)
+}
+
+func (s *Server) connected(ctx ssh.Context, conn net.Conn) net.Conn {
+	s.cfg.Log.Info("connection", "remote", conn.RemoteAddr().String())
+	return conn
+}
+
+func (s *Server) auth(ctx ssh.Context, key ssh.PublicKey) bool {
+	login, ok := s.cfg.Keys.Lookup(key)
+	s.cfg.Log.Info("auth", "remote", ctx.RemoteAddr().String(), "key", gossh.FingerprintSHA256(key), "login", login, "ok", ok)
+	return ok
+}
+
+// session runs one SSH session: the key it authenticated with names the
+// login (x/crypto may have shown the auth callback other keys first), the
+// user table says what that login may see, then the TUI or a command runs
+// over a source that shows only that.
+func (s *Server) session(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		start := time.Now()
+		remote := sess.RemoteAddr().String()
+		key := sess.PublicKey()
+		fp := ""
+		if key != nil {
+			fp = gossh.FingerprintSHA256(key)
+		}
+		refuse := func(code int, msg string) {
+			fmt.Fprintln(sess.Stderr(), "matomo-audit: "+msg)
+			s.cfg.Log.Info("session refused", "remote", remote, "key", fp, "reason", msg)
+			sess.Exit(code)
+		}
+		if key == nil {
+			refuse(1, "sign in with a key")
+			return
+		}
+		login, ok := s.cfg.Keys.Lookup(key)
+		if !ok {
+			refuse(1, "this key is no longer in the keys file")
+			return
+		}
+		if n := s.active.Add(1); n > int64(s.cfg.MaxSessions) {
+			s.active.Add(-1)
+			refuse(1, fmt.Sprintf("the server is full (%d sessions): try again later", s.cfg.MaxSessions))
+			return
+		}
+		defer s.active.Add(-1)
+
+		ctx, cancel := context.WithCancel(sess.Context())
+		defer cancel()
+		stop := context.AfterFunc(s.stop, cancel)
+		defer stop()
+		acct, err := s.cfg.Account(ctx, login)
+		if msg := refusal(login, acct, err); msg != "" {
+			refuse(1, msg)
+			return
+		}
+		src, access := s.cfg.Guard()
+		se := &Session{Login: login, Super: acct.Super, Src: src, Env: sess.Environ(), Addr: sess.LocalAddr().String()}
+		if se.Super {
+			access.SetAll()
+		} else {
+			access.SetOnly(login)
+		}
+		s.cfg.Log.Info("session start", "login", login, "role", se.Role(), "key", fp, "remote", remote, "command", len(sess.Command()) > 0)
+		// Logged before the exit status goes out: once the client has it,
+		// the session is over for whoever reads the log.
+		finish := func(code int) {
+			s.cfg.Log.Info("session end", "login", login, "key", fp, "remote", remote, "duration", time.Since(start).Round(time.Millisecond).String(), "exit", code)
+			sess.Exit(code)
+		}
+
+		if args := sess.Command(); len(args) > 0 {
+			l := &live{stderr: sess.Stderr()}
+			s.track(l, true)
+			defer s.track(l, false)
+			// A tail runs for as long as the client likes: its access is
+			// read again like a TUI's, and a removed login ends it.
+			go s.recheck(ctx, se, access, func(msg string) {
+				fmt.Fprintln(sess.Stderr(), "matomo-audit: "+msg)
+				cancel()
+			}, nil)
+			finish(s.cfg.Exec(ctx, se, args, sess, sess.Stderr()))
+			return
+		}
+		if _, _, pty := sess.Pty(); !pty {
+			fmt.Fprintln(sess.Stderr(), "matomo-audit: the timeline needs a terminal: ssh -t, or give a command (export, summary, tail)")
+			finish(2)
+			return
+		}
+		l := &live{}
+		tui := bm.MiddlewareWithProgramHandler(func(sess ssh.Session) *tea.Program {
+			p := tea.NewProgram(s.cfg.TUI(se), bm.MakeOptions(sess)...)
+			l.program = p
+			s.track(l, true)
+			go s.recheck(ctx, se, access, func(msg string) { p.Send(s.cfg.EndMsg(msg)) },
+				func(se *Session) { p.Send(s.cfg.AccessMsg(se)) })
+			return p
+		})
+		tui(func(ssh.Session) {})(sess)
+		s.track(l, false)
+		finish(0)
+	}
+}
+
+func (s *Server) track(l *live, on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if on {
+		s.live[l] = struct{}{}
+	} else {
+		delete(s.live, l)
+	}
+}
+
+// refusal is why a login may not open a session, "" when it may.
+func refusal(login string, a Account, err error) string {
+	switch {
+	case err != nil:
+		return "cannot check the Matomo user " + fmt.Sprintf("%q", login) + ": " + err.Error()
+	case !a.Found:
+		return fmt.Sprintf("%q is not a Matomo user", login)
+	case a.Invited:
+		return fmt.Sprintf("%q is an invitation not yet accepted in Matomo", login)
+	}
+	return ""
+}
+
+// recheck reads the session's access again every Recheck: a super user
+// demoted in Matomo is restricted, a promoted user widened, and a login
+// removed (or turned back into a pending invite) sees nothing more and is
+// ended. changed (nil for a command) hears of a new role.
+func (s *Server) recheck(ctx context.Context, se *Session, access Access, end func(string), changed func(*Session)) {
+	t := time.NewTicker(s.cfg.Recheck)
+	defer t.Stop()
+	super := se.Super
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		acct, err := s.cfg.Account(ctx, se.Login)
+		if err != nil {
+			// A database that does not answer is an outage the UI already
+			// shows; the access stays as last read.
+			s.cfg.Log.Info("access recheck failed", "login", se.Login, "error", err.Error())
+			continue
+		}
+		if msg := refusal(se.Login, acct, nil); msg != "" {
+			access.SetNone()
+			s.cfg.Log.Info("access revoked", "login", se.Login, "reason", msg)
+			end(msg)
+			return
+		}
+		if acct.Super == super {
+			continue
+		}
+		super = acct.Super
+		if super {
+			access.SetAll()
+		} else {
+			access.SetOnly(se.Login)
+		}
+		s.cfg.Log.Info("access changed", "login", se.Login, "super", super)
+		if changed != nil {
+			now := *se
+			now.Super = super
+			changed(&now)
+		}
+	}
+}
+
+// slogger is the recover middleware's logger.
+type slogger struct{ l *slog.Logger }
+
+func (s slogger) Printf(format string, v ...any) { s.l.Error(fmt.Sprintf(format, v...)) }
