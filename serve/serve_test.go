@@ -129,7 +129,11 @@ type syncWriter struct {
 	b  *bytes.Buffer
 }
 
-func (w syncWriter) Write(p []byte) (int, error) { w.mu.Lock(); defer w.mu.Unlock(); return w.b.Write(p) }
+func (w syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
 
 func newKey(t *testing.T) gossh.Signer {
 	t.Helper()
