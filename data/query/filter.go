@@ -75,6 +75,31 @@ func Compile(q *Query, now time.Time, loc *time.Location) *Filter {
 	return f
 }
 
+// And is a filter matching what both f and g match. g's groups are kept
+// apart from f's rather than compiled into them: Compile ORs repeated
+// positive terms of one key, and a restriction (user:alice) that merged
+// with the user's query (user:bob) would widen to alice or bob instead of
+// narrowing to nothing. Query, Now and Loc stay f's, so what is shown as
+// the query (chips, history, reports) is still only what the user typed;
+// g's own times were resolved when g was compiled. Either may be nil
+// (match everything); neither is changed.
+func (f *Filter) And(g *Filter) *Filter {
+	var out Filter
+	switch {
+	case f != nil:
+		out = *f
+	case g != nil:
+		out = Filter{Now: g.Now, Loc: g.Loc}
+	default:
+		out = Filter{Loc: time.UTC}
+	}
+	if g != nil {
+		// Clipped, so appending copies: f's groups stay f's.
+		out.groups = append(slices.Clip(out.groups), g.groups...)
+	}
+	return &out
+}
+
 // MatchAll reports whether the filter lets every event through.
 func (f *Filter) MatchAll() bool { return f == nil || len(f.groups) == 0 }
 

@@ -170,3 +170,114 @@ func TestBounds(t *testing.T) {
 		}
 	}
 }
+
+func mustCompile(t *testing.T, q string, now time.Time) *Filter {
+	t.Helper()
+	parsed, err := Parse(q)
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", q, err)
+	}
+	return Compile(parsed, now, time.UTC)
+}
+
+func TestAnd(t *testing.T) {
+	events := sampleEvents()
+	now := time.Date(2026, 11, 21, 12, 30, 0, 0, time.UTC)
+	cases := []struct {
+		q, and string
+		want   []uint64
+	}{
+		// The point of And: a restriction never ORs with the query.
+		{"user:bob", "user:alice", nil},
+		{"user:alice", "user:alice", []uint64{1, 2, 6}},
+		{"user:alice,bob", "user:alice", []uint64{1, 2, 6}},
+		{"user:b*", "user:bob", []uint64{4}},
+		{"-user:alice", "user:alice", nil},
+		{"-user:bob", "user:alice", []uint64{1, 2, 6}},
+		{"", "user:alice", []uint64{1, 2, 6}},
+		{"failed", "user:alice", []uint64{2}},
+		{"bob", "user:alice", nil}, // text naming another user finds nothing of theirs
+		{"id:3..5 id:9", "user:bob", []uint64{4}},
+		{"since:2026-11-21", "user:alice", []uint64{6}},
+		{"user:alice", "", []uint64{1, 2, 6}},
+	}
+	for _, c := range cases {
+		f := mustCompile(t, c.q, now)
+		g := mustCompile(t, c.and, time.Time{})
+		got := matching(f.And(g), events)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%q And %q matched %v, want %v", c.q, c.and, got, c.want)
+		}
+		// Neither side changed.
+		if again := matching(f, events); !slices.Equal(again, matching(mustCompile(t, c.q, now), events)) {
+			t.Errorf("%q changed by And", c.q)
+		}
+	}
+
+	f := mustCompile(t, "user:bob since:1h", now)
+	and := f.And(mustCompile(t, "user:alice", time.Time{}))
+	if and.Query != f.Query || !and.Now.Equal(now) || and.Loc != time.UTC {
+		t.Error("And must keep f's query, clock and zone")
+	}
+	if got := and.Terms(); len(got) != 2 || got[0].String() != "user:bob" {
+		t.Errorf("And's terms %v, want the user's own", got)
+	}
+
+	var nilF *Filter
+	if !nilF.And(nil).MatchAll() || len(matching(nilF.And(nil), events)) != len(events) {
+		t.Error("nil And nil must match everything")
+	}
+	if got := matching(nilF.And(mustCompile(t, "user:carol", now)), events); !slices.Equal(got, []uint64{7, 8}) {
+		t.Errorf("nil And user:carol matched %v", got)
+	}
+}
+
+func TestAndBoundsAndSQL(t *testing.T) {
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	f := mustCompile(t, "id:10..20 since:2h user:bob", now)
+	g := mustCompile(t, "id:15..30 since:1h user:alice", now)
+	and := f.And(g)
+	if lo, hi := and.IDBounds(); lo != 15 || hi != 20 {
+		t.Errorf("IDBounds = %d..%d, want 15..20 (both bounds hold)", lo, hi)
+	}
+	if since, _ := and.TimeBounds(); !since.Equal(now.Add(-time.Hour)) {
+		t.Errorf("TimeBounds since %v, want the later one", since)
+	}
+	if and.OnlyIDBounds() {
+		t.Error("OnlyIDBounds with user terms")
+	}
+	if o := mustCompile(t, "id:10..20", now).And(mustCompile(t, "id:15..30", now)); !o.OnlyIDBounds() {
+		t.Error("two single id ranges are still only id bounds")
+	} else if lo, hi := o.IDBounds(); lo != 15 || hi != 20 {
+		t.Errorf("IDBounds = %d..%d, want 15..20", lo, hi)
+	}
+
+	cond, args := mustCompile(t, "user:bob", now).And(mustCompile(t, "user:alice", now)).SQL(Schema{HasIPCountry: true})
+	if want := "(LOWER(`user_login`) = ?) AND (LOWER(`user_login`) = ?)"; cond != want {
+		t.Errorf("SQL %q, want %q", cond, want)
+	}
+	if !slices.Equal(args, []any{"bob", "alice"}) {
+		t.Errorf("SQL args %v", args)
+	}
+	cond, args = mustCompile(t, "-user:x", now).And(mustCompile(t, `user:we\*rd`, now)).SQL(Schema{HasIPCountry: true})
+	if want := "NOT (CAST(`user_login` AS BINARY) LIKE ? ESCAPE '!') AND (LOWER(`user_login`) = ?)"; cond != want {
+		t.Errorf("SQL %q, want %q", cond, want)
+	}
+	if !slices.Equal(args, []any{"x", "we*rd"}) {
+		t.Errorf("SQL args %v", args)
+	}
+	var nilF *Filter
+	if cond, _ := nilF.And(mustCompile(t, "user:alice", now)).SQL(Schema{}); cond != "(LOWER(`user_login`) = ?)" {
+		t.Errorf("nil And: SQL %q", cond)
+	}
+}
+
+func matching(f *Filter, events []activity.Event) []uint64 {
+	var got []uint64
+	for i := range events {
+		if f.Match(&events[i]) {
+			got = append(got, events[i].ID)
+		}
+	}
+	return got
+}
