@@ -586,6 +586,23 @@ func (s *Source) Users(ctx context.Context) ([]source.User, error) {
 	return out, nil
 }
 
+// Account implements source.Source, comparing logins as the demo's
+// marks do (query.FoldLogin), which is what a _ci column does for the
+// logins the demo has.
+func (s *Source) Account(ctx context.Context, login string) (source.User, bool, error) {
+	users, err := s.Users(ctx)
+	if err != nil {
+		return source.User{}, false, err
+	}
+	key := query.FoldLogin(login)
+	for _, u := range users {
+		if query.FoldLogin(u.Login) == key {
+			return u, true, nil
+		}
+	}
+	return source.User{}, false, ctx.Err()
+}
+
 // UserTableProblem implements source.Source: the demo's user table is
 // always there.
 func (s *Source) UserTableProblem() string { return "" }

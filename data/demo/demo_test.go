@@ -129,3 +129,23 @@ func TestLive(t *testing.T) {
 		}
 	}
 }
+
+func TestAccount(t *testing.T) {
+	d := New(Options{Now: fixed()})
+	ctx := context.Background()
+	for login, want := range map[string]source.User{
+		"alice": {Login: "alice", Email: "alice@example.org", SuperUser: true},
+		"ALICE": {Login: "alice", Email: "alice@example.org", SuperUser: true},
+		"Bob":   {Login: "bob", Email: "bob@example.org"},
+		"judy":  {Login: "judy", Email: "judy@example.org", Invited: true},
+	} {
+		if got, found, err := d.Account(ctx, login); err != nil || !found || got != want {
+			t.Errorf("Account(%q) = %+v, %v, %v", login, got, found, err)
+		}
+	}
+	for _, login := range []string{"mallory", "", "a*", "Matomo System"} {
+		if got, found, err := d.Account(ctx, login); err != nil || found {
+			t.Errorf("Account(%q) = %+v, %v, %v; want not found", login, got, found, err)
+		}
+	}
+}

@@ -100,6 +100,17 @@ func (s *Source) Users(ctx context.Context) ([]source.User, error) {
 	return us, nil
 }
 
+// Account implements source.Source: one row of <prefix>user, compared
+// under the login column's collation.
+func (s *Source) Account(ctx context.Context, login string) (source.User, bool, error) {
+	us, found, err := s.users.account(ctx, login)
+	var setup *source.SetupError
+	if err != nil && !errors.As(err, &setup) {
+		return source.User{}, false, s.explain(err)
+	}
+	return us, found, err
+}
+
 // UserTableProblem implements source.Source.
 func (s *Source) UserTableProblem() string {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

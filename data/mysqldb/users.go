@@ -51,10 +51,11 @@ func denied(err error) bool {
 
 // check finds out once whether the table can be read, and with or
 // without invite_token (absent before Matomo 5, or not granted). A
-// transient failure leaves it to the next call. Callers hold mu.
-func (u *users) check(ctx context.Context) {
+// transient failure leaves it to the next call, and is returned for
+// callers that must not go on without knowing. Callers hold mu.
+func (u *users) check(ctx context.Context) error {
 	if u.checked {
-		return
+		return nil
 	}
 	probe := func(cols string) error {
 		rows, err := u.db.QueryContext(ctx, "SELECT "+cols+" FROM "+u.table+" LIMIT 0")
@@ -66,10 +67,10 @@ func (u *users) check(ctx context.Context) {
 	err := probe("`login`, `email`, `superuser_access`, `invite_token`")
 	if err == nil {
 		u.checked, u.invites = true, true
-		return
+		return nil
 	}
 	if !denied(err) {
-		return
+		return err
 	}
 	err = probe("`login`, `email`, `superuser_access`")
 	switch {
@@ -77,7 +78,10 @@ func (u *users) check(ctx context.Context) {
 		u.checked = true
 	case denied(err):
 		u.checked, u.problem = true, u.explain(ctx, err)
+	default:
+		return err
 	}
+	return nil
 }
 
 func (u *users) explain(ctx context.Context, err error) string {
@@ -260,4 +264,41 @@ func (u *users) list(ctx context.Context) ([]source.User, error) {
 		out = append(out, us)
 	}
 	return out, rows.Err()
+}
+
+// account is the row of one login, found the way Matomo's own lookup
+// finds it (WHERE login = ?), so the column's collation decides which
+// spellings are that account: the login a session runs as must be the
+// one Matomo would sign in. Errors that will not pass (no grant, no
+// table) say so in one line, with the grant that helps.
+func (u *users) account(ctx context.Context, login string) (us source.User, found bool, err error) {
+	u.mu.Lock()
+	err = u.check(ctx)
+	ok, problem, cols := u.checked, u.problem, u.columns()
+	u.mu.Unlock()
+	switch {
+	case problem != "":
+		return us, false, &source.SetupError{Msg: problem}
+	case !ok:
+		return us, false, err
+	}
+	var email sql.NullString
+	var super sql.NullInt64
+	err = u.db.QueryRowContext(ctx, "SELECT "+cols+" FROM "+u.table+" WHERE `login` = ? LIMIT 1", login).
+		Scan(&us.Login, &email, &super, &us.Invited)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return source.User{}, false, nil
+	case denied(err):
+		// A grant revoked since the check.
+		msg := u.explain(ctx, err)
+		u.mu.Lock()
+		u.problem = msg
+		u.mu.Unlock()
+		return source.User{}, false, &source.SetupError{Msg: msg}
+	case err != nil:
+		return source.User{}, false, err
+	}
+	us.Email, us.SuperUser = email.String, super.Int64 != 0
+	return us, true, nil
 }

@@ -2,11 +2,13 @@ package mysqldb
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"matomo-audit/data/activity"
 	"matomo-audit/data/dbtest"
+	"matomo-audit/data/source"
 	"matomo-audit/data/sourcetest"
 )
 
@@ -109,4 +111,80 @@ func TestUserMarks(t *testing.T) {
 			t.Errorf("users %v, %v", users, err)
 		}
 	})
+}
+
+func TestAccount(t *testing.T) {
+	dsn, dbName, srv := usersDB(t)
+	ctx := context.Background()
+	lookups := []struct {
+		login string
+		want  source.User
+		found bool
+	}{
+		{"alice", source.User{Login: "alice", Email: "alice@example.org", SuperUser: true}, true},
+		{"bob", source.User{Login: "bob", Email: "bob@example.org"}, true},
+		{"judy", source.User{Login: "judy", Email: "judy@example.org", Invited: true}, true},
+		// The column's collation decides, as in Matomo: the stored login
+		// comes back.
+		{"ALICE", source.User{Login: "alice", Email: "alice@example.org", SuperUser: true}, true},
+		{"Bob", source.User{Login: "bob", Email: "bob@example.org"}, true},
+		{"mallory", source.User{}, false},
+		{"Matomo System", source.User{}, false},
+		{"", source.User{}, false},
+		{"a%", source.User{}, false},
+	}
+	run := func(t *testing.T, s *Source, invites bool) {
+		t.Helper()
+		for _, c := range lookups {
+			got, found, err := s.Account(ctx, c.login)
+			want := c.want
+			if !invites {
+				want.Invited = false
+			}
+			if err != nil || found != c.found || got != want {
+				t.Errorf("Account(%q) = %+v, %v, %v; want %+v, %v", c.login, got, found, err, want, c.found)
+			}
+		}
+	}
+	t.Run("full grant", func(t *testing.T) { run(t, open(t, dsn, ""), true) })
+	t.Run("grant without invite_token", func(t *testing.T) {
+		userDSN := srv.CreateUser(t, dsn, "accnoinv", secret,
+			"GRANT SELECT ON `"+dbName+"`.matomo_activity_log TO %s",
+			"GRANT SELECT (login, email, superuser_access) ON `"+dbName+"`.matomo_user TO %s")
+		run(t, open(t, userDSN, ""), false)
+	})
+	t.Run("the exact grant serve needs", func(t *testing.T) {
+		userDSN := srv.CreateUser(t, dsn, "accexact", secret,
+			"GRANT SELECT ON `"+dbName+"`.matomo_activity_log TO %s",
+			"GRANT SELECT (login, email, superuser_access, invite_token) ON `"+dbName+"`.matomo_user TO %s")
+		run(t, open(t, userDSN, ""), true)
+	})
+	t.Run("no grant: an error naming the grant", func(t *testing.T) {
+		userDSN := srv.CreateUser(t, dsn, "accnone", secret, "GRANT SELECT ON `"+dbName+"`.matomo_activity_log TO %s")
+		s := open(t, userDSN, "")
+		_, found, err := s.Account(ctx, "alice")
+		var setup *source.SetupError
+		if found || !errors.As(err, &setup) || strings.Contains(err.Error(), "\n") ||
+			!strings.Contains(err.Error(), "GRANT SELECT (login, email, superuser_access, invite_token) ON `"+dbName+"`.`matomo_user`") {
+			t.Errorf("Account without a grant: found %v, err %v", found, err)
+		}
+	})
+}
+
+// TestAccountBeforeMatomo5: a user table without invite_token has no
+// pending invites.
+func TestAccountBeforeMatomo5(t *testing.T) {
+	srv := dbtest.Shared(t)
+	dsn, db := srv.NewDatabase(t)
+	for _, stmt := range []string{dbtest.ActivityLogDDL("matomo_"), dbtest.UserDDL("matomo_"),
+		"INSERT INTO matomo_user (login, password, email, superuser_access) VALUES ('carol', 'x', 'carol@example.org', 0)"} {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := open(t, dsn, "")
+	got, found, err := s.Account(context.Background(), "Carol")
+	if want := (source.User{Login: "carol", Email: "carol@example.org"}); err != nil || !found || got != want {
+		t.Errorf("Account(Carol) = %+v, %v, %v", got, found, err)
+	}
 }

@@ -81,6 +81,12 @@ type Source interface {
 	// Users lists the accounts of <prefix>user (nil when it cannot be
 	// read).
 	Users(ctx context.Context) ([]User, error)
+	// Account is the row of <prefix>user for login, found as the
+	// database compares logins (under the column's collation, as
+	// Matomo's own lookup does: "ALICE" finds alice on a _ci column);
+	// found is false when there is none. An error means the table could
+	// not be read (a SetupError naming the grant when it is a grant).
+	Account(ctx context.Context, login string) (u User, found bool, err error)
 	// UserTableProblem says why <prefix>user cannot be read, so events
 	// carry no user marks (no grant, no table); "" while it can be, or
 	// before the first look.
