@@ -135,8 +135,18 @@ type Result struct {
 // that match filt. Each id is returned at most once over the follower's
 // life. After an error the follower is unchanged, so the next poll catches
 // up on everything (a restarted database, a dropped connection).
+//
+// Over a source that limits what its caller may see (source.Narrower),
+// filt is narrowed with it: such a source returns every id to After and
+// ByIDs, the ones the caller may not see redacted, and only the narrowed
+// filter keeps those out.
 func (f *Follower) Poll(ctx context.Context, filt *query.Filter) (Result, error) {
 	var res Result
+	asked := filt
+	narrower, narrows := f.src.(source.Narrower)
+	if narrows {
+		filt = narrower.Narrow(asked)
+	}
 	// Work on copies: an error half way must leave the state as it was.
 	hw, gaps := f.hw, append([]gap(nil), f.gaps...)
 	now := f.now()
@@ -170,9 +180,26 @@ func (f *Follower) Poll(ctx context.Context, filt *query.Filter) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
+	if narrows {
+		// Narrowed again after the reads: a source made stricter during
+		// them (a super user demoted) redacted rows the first filter,
+		// taken before, would let through.
+		after := narrower.Narrow(asked)
+		fresh, late = keep(fresh, after), keep(late, after)
+	}
 	f.hw, f.gaps = hw, gaps
 	res.Fresh, res.Late = fresh, late
 	return res, nil
+}
+
+func keep(events []activity.Event, filt *query.Filter) []activity.Event {
+	out := events[:0]
+	for i := range events {
+		if filt.Match(&events[i]) {
+			out = append(out, events[i])
+		}
+	}
+	return out
 }
 
 func expire(gaps []gap, before time.Time) []gap {
