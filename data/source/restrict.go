@@ -122,8 +122,8 @@ func (r *Restricted) Set(s Scope) {
 
 // nothing matches no event: every id lies in 0.., and the term excludes
 // them all. It is only ever evaluated in Go (Page, Stream and Stats answer
-// an empty scope without reading), so its SQL never runs.
-// Parsed, not built, because an id term's ranges are the parser's.
+// an empty scope without reading), so its SQL never runs. It is parsed,
+// not built as a Term, because an id term's ranges are the parser's.
 func nothing() *query.Filter {
 	q, err := query.Parse("-id:0..")
 	if err != nil {
