@@ -47,6 +47,10 @@ type Account struct {
 	Found   bool
 	Super   bool
 	Invited bool
+	// Login is the login as stored: the table's collation found it, so
+	// the keys file's "ALICE" is alice, and alice's events are the ones
+	// shown.
+	Login string
 }
 
 // Access is who a session's source shows: everything, or one login's own
@@ -261,6 +265,9 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 		if msg := refusal(login, acct, err); msg != "" {
 			refuse(1, msg)
 			return
+		}
+		if acct.Login != "" {
+			login = acct.Login
 		}
 		src, access := s.cfg.Guard()
 		se := &Session{Login: login, Super: acct.Super, Src: src, Env: sess.Environ(), Addr: sess.LocalAddr().String()}
