@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -183,7 +184,7 @@ func parseLine(line []byte) (e Entry, ok bool, reason string) {
 		if inner == nil {
 			return Entry{}, false, "not a public key in authorized_keys syntax"
 		}
-		return Entry{}, false, fmt.Sprintf("not a public key in authorized_keys syntax (%s)", strings.TrimPrefix(inner.Error(), "ssh: "))
+		return Entry{}, false, fmt.Sprintf("not a public key in authorized_keys syntax (%s)", printable(strings.TrimPrefix(inner.Error(), "ssh: ")))
 	}
 	if _, isCert := key.(*ssh.Certificate); isCert {
 		return Entry{}, false, fmt.Sprintf("%s is a certificate; list the plain public key instead", describe(key))
@@ -206,6 +207,27 @@ func controlChar(line []byte) (int, rune) {
 		i += size
 	}
 	return 0, 0
+}
+
+// printable makes an x/crypto message safe to print: some quote bytes
+// decoded from the blob (an unknown algorithm's name) as they are, so
+// those are escaped and the whole is cut short.
+func printable(msg string) string {
+	const max = 120
+	var b strings.Builder
+	for _, r := range msg {
+		if b.Len() >= max {
+			b.WriteString("...")
+			break
+		}
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // describe names a key in messages: its type and fingerprint, which
