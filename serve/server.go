@@ -32,6 +32,8 @@ const (
 	DefaultListen      = "127.0.0.1:2222"
 	DefaultMaxSessions = 50
 	DefaultIdleTimeout = 30 * time.Minute
+	// DefaultDBConnections is the pool every session's reads share.
+	DefaultDBConnections = 8
 	// DefaultRecheck is how often an open session's access is read again,
 	// so a super user demoted in Matomo is restricted within a minute.
 	DefaultRecheck = time.Minute

@@ -41,7 +41,15 @@ type Options struct {
 	// it is dialled, with the server named for people ("db1:3306"), so
 	// a slow server can be seen being waited for.
 	Connecting func(server string)
+	// MaxConns bounds the connections open at once (DefaultMaxConns when
+	// 0): every reader shares them, so many sessions of serve cannot use
+	// up the server's max_connections.
+	MaxConns int
 }
+
+// DefaultMaxConns is enough for one person: the timeline's reads, a
+// counting scan and following side by side.
+const DefaultMaxConns = 4
 
 // DefaultPrefix is Matomo's table prefix since 3.3; older installs used
 // "piwik_".
@@ -271,8 +279,12 @@ func Open(ctx context.Context, o Options) (*Source, error) {
 		return nil, &source.SetupError{Msg: redact(err.Error(), r.cfg.Passwd)}
 	}
 	db := sql.OpenDB(readOnly{Connector: conn, timeout: r.cfg.Timeout})
-	db.SetMaxOpenConns(4)
-	db.SetMaxIdleConns(4)
+	n := o.MaxConns
+	if n <= 0 {
+		n = DefaultMaxConns
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	s := &Source{db: db, cfg: r.cfg, prefix: r.prefix, origin: r.origin}
 	s.table = quoteIdent(r.prefix + "activity_log")
