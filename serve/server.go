@@ -100,10 +100,12 @@ type Config struct {
 	Account func(ctx context.Context, login string) (Account, error)
 	// Guard gives a session its own view of the server's source.
 	Guard func() (source.Source, Access)
-	// TUI builds the program's model for a terminal session; AccessMsg is
-	// sent to it when the session's role changes, EndMsg when it must end
-	// (the login is gone, the server stops).
-	TUI       func(s *Session) tea.Model
+	// TUI builds the program's model for a terminal session, and what to
+	// run once the program is over (however it ended: a dropped
+	// connection ends it without the model's own quit); AccessMsg is sent
+	// to it when the session's role changes, EndMsg when it must end (the
+	// login is gone, the server stops).
+	TUI       func(s *Session) (tea.Model, func())
 	AccessMsg func(s *Session) tea.Msg
 	EndMsg    func(reason string) tea.Msg
 	// Exec runs a headless command (ssh host export ...) and returns its
@@ -305,8 +307,10 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 			return
 		}
 		l := &live{}
+		model, done := s.cfg.TUI(se)
+		defer done()
 		tui := bm.MiddlewareWithProgramHandler(func(sess ssh.Session) *tea.Program {
-			p := tea.NewProgram(s.cfg.TUI(se), bm.MakeOptions(sess)...)
+			p := tea.NewProgram(model, bm.MakeOptions(sess)...)
 			l.program = p
 			s.track(l, true)
 			go s.recheck(ctx, se, access, func(msg string) { p.Send(s.cfg.EndMsg(msg)) },
