@@ -54,6 +54,16 @@ type Options struct {
 	// thresholds (summary's defaults when zero).
 	BurstMin    int
 	BurstWithin time.Duration
+
+	// For sessions served over SSH (see serve.go); zero values are a
+	// local session. Role is who the session is, for the status bar
+	// ("alice · super user"); Restricted hides table-wide totals;
+	// ExportOverSSH is the command that exports from the client's side
+	// ("ssh -p 2222 host export"), which e then explains instead of
+	// writing a file on the server.
+	Role          string
+	Restricted    bool
+	ExportOverSSH string
 }
 
 // Model is the root of the UI: the timeline with its detail pane, follow
@@ -96,6 +106,8 @@ type Model struct {
 
 	// sumWindow is the window the summary screen opens with next time.
 	sumWindow summary.Window
+
+	srv served
 }
 
 type status struct {
@@ -155,6 +167,7 @@ func New(o Options) *Model {
 	if m.dir == "" {
 		m.dir, _ = os.Getwd()
 	}
+	m.srv = served{role: o.Role, restricted: o.Restricted, sshExport: o.ExportOverSSH}
 	m.newGen()
 	return m
 }

@@ -94,14 +94,22 @@ func (m *Model) statusBar() string {
 	right = cell.Clip(right, rw, th.Ellipsis)
 	room := m.c.Width - rw
 	c, t, p := chips.String(), tail.String(), pos.String()
-	if cell.Width(c)+cell.Width(t)+cell.Width(p) > room {
+	r := m.roleBadge(m.c.Width)
+	if cell.Width(c)+cell.Width(t)+cell.Width(r)+cell.Width(p) > room {
 		p = "" // the position is in the detail pane too
 	}
-	if over := cell.Width(c) + cell.Width(t) - room; over > 0 {
+	if over := cell.Width(c) + cell.Width(t) + cell.Width(r) - room; over > 0 && r != "" {
+		// The role gives way like the chips, down to about its login.
+		r = m.roleBadge(max(min(cell.Width(r), 12), cell.Width(r)-over))
+	}
+	if over := cell.Width(c) + cell.Width(t) + cell.Width(r) - room; over > 0 {
 		// Keep a little of the chips so the bar still reads as a query.
 		c = cell.ClipStyled(c, max(min(cell.Width(c), 8), cell.Width(c)-over-1)) + th.Status.Render(th.Ellipsis)
 	}
-	l := c + t + p
+	if cell.Width(c)+cell.Width(t)+cell.Width(r) > room {
+		r = "" // the count and the follow badge come first
+	}
+	l := c + t + r + p
 	if cell.Width(l) > room {
 		l = cell.ClipStyled(l, max(0, room-1)) + th.Status.Render(th.Ellipsis)
 	}

@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"matomo-audit/data/demo"
+	"matomo-audit/data/source"
+	"matomo-audit/theme"
+)
+
+// newServed is newModel for a session served over SSH.
+func newServed(t testing.TB, src source.Source, o Options, w, h int) *Model {
+	t.Helper()
+	o.Source, o.Now = src, fixedNow
+	if o.Theme.Name == "" {
+		o.Theme = theme.NoColor()
+	}
+	m := New(o)
+	t.Cleanup(m.Close)
+	send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+	drain(t, m, m.Init())
+	return m
+}
+
+// statusOf is the status bar as text.
+func statusOf(m *Model) string {
+	lines := strings.Split(plainView(m), "\n")
+	return lines[len(lines)-2]
+}
+
+// TestGoldenServed pins a served session's screens: the role on the
+// status bar.
+// Regenerate with: go test ./ui -run TestGoldenServed -update
+func TestGoldenServed(t *testing.T) {
+	sessions := []struct {
+		name string
+		o    Options
+		keys []string
+	}{
+		{"super", Options{Role: "alice · super user"}, nil},
+	}
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		for _, th := range []theme.Theme{theme.Dark(), theme.NoColor()} {
+			for _, s := range sessions {
+				t.Run(fmt.Sprintf("%s-%dx%d-%s", th.Name, size[0], size[1], s.name), func(t *testing.T) {
+					o := s.o
+					o.Theme = th
+					m := newServed(t, demoSource(), o, size[0], size[1])
+					press(t, m, s.keys...)
+					golden.RequireEqual(t, view(m))
+				})
+			}
+		}
+	}
+}
+
+// TestRoleBadge: the role is on the status bar, and as the room runs short
+// it gives way after the position, before the count and the follow badge.
+func TestRoleBadge(t *testing.T) {
+	r := startRig(t, demo.FromRows(liveRows(1, 300, clock), nil), Options{Role: "alice · super user", Query: compile(t, "user:alice")})
+	m := r.m
+	if s := statusOf(m); !strings.Contains(s, " alice · super user ") || !strings.Contains(s, "FOLLOW") {
+		t.Fatalf("no role badge: %q", s)
+	}
+	for w := 120; w >= 40; w-- {
+		r.send(tea.WindowSizeMsg{Width: w, Height: 30})
+		checkFrame(t, m, w, 30)
+		s := statusOf(m)
+		if !strings.Contains(s, "FOLLOW") {
+			t.Fatalf("%d cells: the follow badge gave way before the role: %q", w, s)
+		}
+		if strings.Contains(s, "#") && !strings.Contains(s, "alice · super user") {
+			t.Fatalf("%d cells: the role gave way before the position: %q", w, s)
+		}
+	}
+	if s := statusOf(m); strings.Contains(s, "super user") {
+		t.Errorf("at 40 cells the role still takes room from the count: %q", s)
+	}
+	// Text from the caller (a login from the database) is made safe.
+	m = newServed(t, demoSource(), Options{Role: "\x1b[2Jmallory · own activity only"}, 100, 30)
+	if v := view(m); strings.Contains(v, "\x1b[2J") || !strings.Contains(v, `\x1b[2Jmallory`) {
+		t.Errorf("role drawn unsafe: %q", statusOf(m))
+	}
+}
