@@ -209,6 +209,10 @@ func (m *Model) countText() string {
 		}
 		return numfmt.Thousands(n) + " matches"
 	}
+	if m.srv.restricted {
+		// The percentage is of the table's id range.
+		return "≥" + numfmt.Thousands(c.stats.Matches) + " matches, counting…"
+	}
 	span := max(c.hi-m.lo+1, 1)
 	pct := (c.next - m.lo) * 100 / span
 	return "≥" + numfmt.Thousands(c.stats.Matches) + " matches, counting " + cell.Itoa(pct) + "%"

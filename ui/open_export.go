@@ -60,7 +60,10 @@ func (m *Model) sendExportCount() {
 	if d == nil {
 		return
 	}
-	c := exportdlg.Count{Lo: m.lo, Hi: m.hi}
+	c := exportdlg.Count{Lo: m.lo, Hi: m.hi, NoRange: m.srv.restricted}
+	if c.NoRange {
+		c.Lo, c.Hi = 0, 0 // not even handed on, so no later change shows it
+	}
 	switch {
 	case !d.Whole():
 		c.N, c.Done, c.Pct = m.selectionCount()

@@ -144,6 +144,10 @@ func (m *Model) selectionText() string {
 		return "selected " + numfmt.Thousands(n) + " events" + ids
 	case n == 0:
 		return "selected: counting…" + ids
+	case m.srv.restricted:
+		// No scan percentage in a restricted session: the ids a scan
+		// walks are mostly other logins' rows.
+		return "selected ≥" + numfmt.Thousands(n) + " events" + ids + ", counting…"
 	}
 	return "selected ≥" + numfmt.Thousands(n) + " events" + ids + ", counting " + cell.Itoa(pct) + "%"
 }

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"matomo-audit/data/activity"
 	"matomo-audit/data/demo"
 	"matomo-audit/data/source"
 	"matomo-audit/theme"
@@ -34,7 +37,7 @@ func statusOf(m *Model) string {
 }
 
 // TestGoldenServed pins a served session's screens: the role on the
-// status bar.
+// status bar, and a restricted one without the table-wide position.
 // Regenerate with: go test ./ui -run TestGoldenServed -update
 func TestGoldenServed(t *testing.T) {
 	sessions := []struct {
@@ -43,6 +46,7 @@ func TestGoldenServed(t *testing.T) {
 		keys []string
 	}{
 		{"super", Options{Role: "alice · super user"}, nil},
+		{"restricted", Options{Role: "bob · own activity only", Restricted: true}, []string{"k", "k", "u"}},
 	}
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
 		for _, th := range []theme.Theme{theme.Dark(), theme.NoColor()} {
@@ -85,5 +89,54 @@ func TestRoleBadge(t *testing.T) {
 	m = newServed(t, demoSource(), Options{Role: "\x1b[2Jmallory · own activity only"}, 100, 30)
 	if v := view(m); strings.Contains(v, "\x1b[2J") || !strings.Contains(v, `\x1b[2Jmallory`) {
 		t.Errorf("role drawn unsafe: %q", statusOf(m))
+	}
+}
+
+// newServedStepper is newStepper for a served session.
+func newServedStepper(t *testing.T, rows []activity.Row, q string, o Options) *stepper {
+	o.Source, o.Query, o.Theme, o.Now = demo.FromRows(rows, nil), compile(t, q), theme.NoColor(), fixedNow
+	m := New(o)
+	m.scanBudget = time.Nanosecond
+	t.Cleanup(m.Close)
+	s := &stepper{t: t, m: m}
+	_, cmd := m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	s.push(cmd)
+	s.push(m.Init())
+	return s
+}
+
+// TestRestrictedHidesTableSize: a restricted session is never shown how
+// big the table is: no position in percent, no scan progress in rows of
+// the table, no counting percentage. The same session unrestricted shows
+// all three, so the test does go through them.
+func TestRestrictedHidesTableSize(t *testing.T) {
+	for _, restricted := range []bool{false, true} {
+		o := Options{Role: "bob · own activity only", Restricted: restricted}
+		saw := map[string]bool{}
+		look := func(s *stepper) {
+			st := ansi.Strip(s.m.statusBar())
+			for _, sub := range []string{"%", " rows", "scanning older…", "counting…"} {
+				saw[sub] = saw[sub] || strings.Contains(st, sub)
+			}
+		}
+		s := newServedStepper(t, rareRows(10_000, 100, 5_000, 9_000), "user:rare.user", o)
+		for s.step() {
+			look(s)
+		}
+		press(t, s.m, "k", "k")
+		look(s)
+		s = newServedStepper(t, rareRows(10_000), "user:alice", o)
+		for s.step() {
+			look(s)
+		}
+		if !restricted {
+			if !saw["%"] || !saw[" rows"] {
+				t.Fatalf("unrestricted: the status bar never showed the percentages and rows the test is about: %v", saw)
+			}
+			continue
+		}
+		if saw["%"] || saw[" rows"] || !saw["scanning older…"] || !saw["counting…"] {
+			t.Fatalf("restricted: %v", saw)
+		}
 	}
 }

@@ -44,7 +44,9 @@ func (m *Model) statusBar() string {
 	}
 	if e := m.current(); e != nil {
 		p := " · #" + numfmt.Thousands(e.ID)
-		if m.hi > m.lo && e.ID >= m.lo && e.ID <= m.hi {
+		// A restricted session may not learn how big the table is, and
+		// the range is the whole table's.
+		if m.hi > m.lo && e.ID >= m.lo && e.ID <= m.hi && !m.srv.restricted {
 			p += fmt.Sprintf(" (%d%%)", int(float64(e.ID-m.lo)*100/float64(m.hi-m.lo)))
 		}
 		pos.WriteString(th.Status.Render(p))
@@ -134,6 +136,9 @@ func (m *Model) scanProgress() string {
 		dir = "scanning newer"
 	default:
 		return "scanning…"
+	}
+	if m.srv.restricted {
+		return dir + "…" // how far, in rows of the table, tells its size
 	}
 	return dir + ": " + numfmt.Short(scanned) + " of " + numfmt.Short(span) + " rows"
 }

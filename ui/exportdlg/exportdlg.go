@@ -50,6 +50,10 @@ type Count struct {
 	// Lo and Hi are the table's id range: while the total is unknown, the
 	// progress of a whole export is how far through them the writer is.
 	Lo, Hi uint64
+	// NoRange: how far through ids the counting or writing is may not be
+	// shown (a restricted session, where the ids are mostly other logins'
+	// rows); progress is then indeterminate until the total is known.
+	NoRange bool
 }
 
 // Done: writing ended, with N events in the file at Path, or no file

@@ -101,6 +101,8 @@ func (m *Model) what() string {
 			return numfmt.Many(n, "selected event") + ids + q
 		case n == 0:
 			return "the selected events" + ids + q + ", counting…"
+		case m.count.NoRange:
+			return "≥" + numfmt.Many(n, "selected event") + ids + q + ", counting…"
 		}
 		return "≥" + numfmt.Many(n, "selected event") + ids + q + ", counting " + cell.Itoa(pct) + "%"
 	}
@@ -148,8 +150,19 @@ func (m *Model) pathLine(w int) string {
 
 func (m *Model) progressBar(w int) string {
 	th := &m.c.Theme
-	p := m.fraction()
+	p, known := m.fraction()
 	barW := max(1, w-6)
+	if !known {
+		// A block sweeping to and fro: work going on, of no known size.
+		blockW := max(1, barW/5)
+		travel := max(1, barW-blockW)
+		at := int(time.Since(m.started)/tick) % (2 * travel)
+		if at > travel {
+			at = 2*travel - at
+		}
+		return th.BarTodo.Render(strings.Repeat("░", at)) + th.BarDone.Render(strings.Repeat("█", blockW)) +
+			th.BarTodo.Render(strings.Repeat("░", barW-blockW-at)) + th.DlgValue.Render("     ")
+	}
 	done := int(p * float64(barW))
 	return th.BarDone.Render(strings.Repeat("█", done)) + th.BarTodo.Render(strings.Repeat("░", barW-done)) +
 		th.DlgValue.Render(fmt.Sprintf(" %3d%%", int(p*100)))

@@ -195,11 +195,15 @@ func (m *Model) start(overwrite bool) tea.Cmd {
 }
 
 // fraction is how much is written: by count when the total is known,
-// else by how far through the id range the stream is.
-func (m *Model) fraction() float64 {
+// else by how far through the id range the stream is; known is false
+// when that range may not be shown.
+func (m *Model) fraction() (p float64, known bool) {
 	n := m.prog.n.Load()
 	if total, ok := m.total(); ok && total > 0 {
-		return min(1, float64(n)/float64(total))
+		return min(1, float64(n)/float64(total)), true
+	}
+	if m.count.NoRange {
+		return 0, false
 	}
 	from, to := m.o.From, m.o.To
 	if m.o.Whole {
@@ -207,7 +211,7 @@ func (m *Model) fraction() float64 {
 	}
 	last := m.prog.last.Load()
 	if to <= from || last < from {
-		return 0
+		return 0, true
 	}
-	return min(1, float64(last-from)/float64(to-from))
+	return min(1, float64(last-from)/float64(to-from)), true
 }
