@@ -280,7 +280,7 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 		} else {
 			access.SetOnly(login)
 		}
-		s.cfg.Log.Info("session start", "login", login, "role", se.Role(), "key", fp, "remote", remote, "command", len(sess.Command()) > 0)
+		s.cfg.Log.Info("session start", "login", login, "role", se.Role(), "key", fp, "remote", remote, "command", sess.RawCommand() != "")
 		// Logged before the exit status goes out: once the client has it,
 		// the session is over for whoever reads the log.
 		finish := func(code int) {
@@ -288,7 +288,13 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 			sess.Exit(code)
 		}
 
-		if args := sess.Command(); len(args) > 0 {
+		args, err := words(sess.RawCommand())
+		if err != nil {
+			fmt.Fprintln(sess.Stderr(), "matomo-audit: "+err.Error())
+			finish(2)
+			return
+		}
+		if len(args) > 0 {
 			l := &live{stderr: sess.Stderr()}
 			s.track(l, true)
 			defer s.track(l, false)

@@ -73,7 +73,8 @@ type scope struct {
 // Narrower is implemented by sources that limit what their callers may
 // see. Code that judges events itself rather than through Page or Stream
 // (a follower matching what After returned) must narrow its filter with
-// it first.
+// it first. A wrapper around such a source must forward Narrow, or a
+// follower over the wrapper gets other logins' rows as blank ones.
 type Narrower interface {
 	Narrow(f *query.Filter) *query.Filter
 }

@@ -60,6 +60,10 @@ type globals struct {
 	// helpErr is a mistake found while help was asked for (`list --help`):
 	// cobra's help path cannot return an error, so Run picks it up.
 	helpErr error
+	// served is set when serve runs the command for an SSH client.
+	served *served
+	// maxConns bounds the database connections (serve's --db-connections).
+	maxConns int
 }
 
 // usageError is a mistake in how the command was called: exit code 2.
@@ -72,7 +76,10 @@ type usageError struct{ error }
 func Run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	g := &globals{stderr: stderr}
+	return run(ctx, &globals{stderr: stderr}, args, stdout, stderr)
+}
+
+func run(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
 	root := newRoot(g, stdout, stderr)
 	root.SetArgs(args)
 	root.SetOut(stdout)
@@ -198,11 +205,21 @@ func newRoot(g *globals, stdout, stderr io.Writer) *cobra.Command {
 	_ = root.RegisterFlagCompletionFunc("tz", cobra.FixedCompletions([]cobra.Completion{"UTC", "Local", "Europe/Berlin", "America/New_York"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.MarkPersistentFlagDirname("matomo")
 	root.AddCommand(newExportCmd(g, stdout, stderr), newTailCmd(g, stdout, stderr), newSummaryCmd(g, stdout, stderr))
+	if g.served == nil {
+		root.AddCommand(newServeCmd(g, stderr))
+	}
 	// None of the commands takes arguments; one line says what a stray one
 	// may have been meant as.
 	root.Args = noArgs
 	for _, c := range root.Commands() {
 		c.Args = noArgs
+	}
+	if g.served != nil {
+		// Said plainly, whatever flags come with it.
+		root.AddCommand(&cobra.Command{Use: "serve", Hidden: true, DisableFlagParsing: true,
+			RunE: func(*cobra.Command, []string) error {
+				return usageError{errors.New("serve cannot be run over SSH")}
+			}})
 	}
 	root.SetHelpCommand(newHelpCmd(root))
 	// Help is shown before cobra looks at arguments, so `list --help`
@@ -300,7 +317,14 @@ func knownTheme(name string) bool {
 
 // prepare validates the shared flags once, before any command runs.
 func (g *globals) prepare(cmd *cobra.Command) error {
-	if cmd.Flags().Changed("dsn") {
+	if g.served != nil {
+		// A client of serve gets the server's database and may not write
+		// on the server: the flags that would change either are refused,
+		// and the server's environment is not the client's.
+		if err := g.served.check(cmd); err != nil {
+			return err
+		}
+	} else if cmd.Flags().Changed("dsn") {
 		// The value aliases the process's argument memory: copy it, then
 		// blank the password there so ps and /proc/PID/cmdline don't show it.
 		g.dsn = strings.Clone(g.dsn)
@@ -314,7 +338,7 @@ func (g *globals) prepare(cmd *cobra.Command) error {
 	if g.connectTimeoutSet = cmd.Flags().Changed("connect-timeout"); g.connectTimeoutSet && g.connectTimeout <= 0 {
 		return usageError{fmt.Errorf("--connect-timeout must be positive")}
 	}
-	if v := os.Getenv("MATOMO_AUDIT_NO_EXPORT"); v != "" && v != "0" && !strings.EqualFold(v, "false") {
+	if v := os.Getenv("MATOMO_AUDIT_NO_EXPORT"); g.served == nil && v != "" && v != "0" && !strings.EqualFold(v, "false") {
 		g.noExport = true
 	}
 	loc, err := loadLocation(g.tz)
@@ -356,8 +380,11 @@ func queryError(q string, err error) error {
 // on a terminal's stderr says to where, so a server that does not answer
 // is seen being waited for; the line is erased once that is over.
 func (g *globals) open(ctx context.Context, live bool) (source.Source, error) {
+	if g.served != nil {
+		return g.served.source(), nil
+	}
 	cwd, _ := os.Getwd()
-	o := mysqldb.Options{DSN: g.dsn, MatomoPath: g.matomo, Prefix: g.prefix, PrefixSet: g.prefixSet, Cwd: cwd}
+	o := mysqldb.Options{DSN: g.dsn, MatomoPath: g.matomo, Prefix: g.prefix, PrefixSet: g.prefixSet, Cwd: cwd, MaxConns: g.maxConns}
 	if g.connectTimeoutSet {
 		o.ConnectTimeout = g.connectTimeout
 	}

@@ -1,0 +1,262 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	gossh "golang.org/x/crypto/ssh"
+
+	"matomo-audit/data/source"
+	"matomo-audit/serve"
+	"matomo-audit/serve/keys"
+	"matomo-audit/theme"
+	"matomo-audit/ui"
+)
+
+// served is a command run by serve for an SSH client.
+type served struct{ src source.Source }
+
+// source is the session's source, as it is: a wrapper here would hide its
+// Narrow from the follower (tail), and its Close leaves the server's
+// connection open.
+func (s *served) source() source.Source { return s.src }
+
+// refusedOverSSH are the flags that choose the database or write on the
+// server: a client has neither to choose.
+var refusedOverSSH = []string{"dsn", "matomo", "demo", "prefix", "connect-timeout", "output", "force"}
+
+func (s *served) check(cmd *cobra.Command) error {
+	var bad []string
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if slices.Contains(refusedOverSSH, f.Name) || f.Name == "no-export" && f.Value.String() == "false" {
+			bad = append(bad, "--"+f.Name)
+		}
+	})
+	if len(bad) > 0 {
+		return usageError{fmt.Errorf("%s cannot be used over SSH: the server chooses the database, and nothing is written on it (redirect the output on your side: ssh ... export > file)", strings.Join(bad, ", "))}
+	}
+	return nil
+}
+
+// RunServed runs one command line of an SSH client with the session's
+// source, returning its exit status.
+func RunServed(ctx context.Context, args []string, stdout, stderr io.Writer, src source.Source) int {
+	g := &globals{stderr: stderr, served: &served{src: src}, noExport: true}
+	return run(ctx, g, args, stdout, stderr)
+}
+
+type serveFlags struct {
+	listen      string
+	hostKey     string
+	keys        string
+	maxSessions int
+	idleTimeout time.Duration
+}
+
+const serveHelp = `serve holds the database connection and lets people in over SSH with their
+own key: each gets the timeline (ssh -t) or runs export, summary or tail as an
+SSH command, limited to what their Matomo login may see. Super users see
+everything; every other user sees only their own activity.
+
+The keys file is in OpenSSH authorized_keys syntax; each key's options say
+whose it is:
+
+  login="alice" ssh-ed25519 AAAA... alice@laptop
+
+It is read again when it changes and on SIGHUP; open sessions stay.`
+
+const serveExamples = `  matomo-audit serve --matomo /var/www/matomo --keys /etc/matomo-audit/keys
+  ssh -t -p 2222 localhost
+  ssh -p 2222 localhost export -q 'since:7d' --format ndjson > mine.ndjson
+  ssh -p 2222 localhost summary -w 7d`
+
+func newServeCmd(g *globals, stderr io.Writer) *cobra.Command {
+	f := &serveFlags{}
+	cmd := &cobra.Command{
+		Use:     "serve",
+		Short:   "Serve the Activity Log over SSH, each person seeing what Matomo lets them see",
+		Long:    serveHelp,
+		Example: serveExamples,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runServe(cmd.Context(), g, f, stderr)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.listen, "listen", serve.DefaultListen, "address to listen on (anything but loopback only when you mean it)")
+	fl.StringVar(&f.hostKey, "host-key", "", "ed25519 host key, created when missing (default: $XDG_STATE_HOME/matomo-audit/ssh_host_ed25519_key)")
+	fl.StringVar(&f.keys, "keys", "", `keys file: authorized_keys lines with login="..." (required)`)
+	fl.IntVar(&f.maxSessions, "max-sessions", serve.DefaultMaxSessions, "sessions open at once")
+	fl.DurationVar(&f.idleTimeout, "idle-timeout", serve.DefaultIdleTimeout, "close a connection idle this long")
+	fl.IntVar(&g.maxConns, "db-connections", serve.DefaultDBConnections, "database connections shared by every session")
+	return cmd
+}
+
+func runServe(ctx context.Context, g *globals, f *serveFlags, stderr io.Writer) error {
+	if f.keys == "" {
+		return usageError{errors.New("--keys FILE is required: authorized_keys lines with login=\"...\"")}
+	}
+	if f.maxSessions <= 0 || f.idleTimeout <= 0 {
+		return usageError{errors.New("--max-sessions and --idle-timeout must be positive")}
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	watch, err := keys.Watch(f.keys, func(err error) {
+		log.Error("keys file not reloaded, the previous one stays", "file", f.keys, "error", err.Error())
+	})
+	if err != nil {
+		return usageError{err}
+	}
+	defer watch.Close()
+	path := f.hostKey
+	if path == "" {
+		if path, err = serve.DefaultHostKeyPath(); err != nil {
+			return usageError{err}
+		}
+	}
+	signer, created, err := serve.HostKey(path)
+	if err != nil {
+		return usageError{err}
+	}
+	src, err := g.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	ln, err := net.Listen("tcp", f.listen)
+	if err != nil {
+		return usageError{fmt.Errorf("cannot listen on %s: %v", f.listen, err)}
+	}
+	srv, err := serve.New(serveConfig(g, f, src, watch, signer, log))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	made := ""
+	if created {
+		made = " (created)"
+	}
+	log.Info("serving", "listen", ln.Addr().String(), "source", src.Label(), "host_key", path+made, "fingerprint", srv.Fingerprint(), "keys", watch.Current().Len())
+
+	sig := make(chan os.Signal, 4)
+	signal.Notify(sig, syscall.SIGHUP, syscall.SIGTERM, os.Interrupt)
+	defer signal.Stop(sig)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-ctx.Done():
+			return shutdown(srv, done, log)
+		case s := <-sig:
+			if s == syscall.SIGHUP {
+				if err := watch.Reload(); err != nil {
+					log.Error("keys file not reloaded, the previous one stays", "file", f.keys, "error", err.Error())
+				} else {
+					log.Info("keys file reloaded", "keys", watch.Current().Len())
+				}
+				continue
+			}
+			return shutdown(srv, done, log)
+		}
+	}
+}
+
+// shutdown tells every session, gives them a few seconds and ends.
+func shutdown(srv *serve.Server, done <-chan error, log *slog.Logger) error {
+	log.Info("shutting down")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	srv.Shutdown(ctx)
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	return nil
+}
+
+func serveConfig(g *globals, f *serveFlags, src source.Source, watch *keys.Watcher, signer gossh.Signer, log *slog.Logger) serve.Config {
+	return serve.Config{
+		Listen: f.listen, HostKey: signer, MaxSessions: f.maxSessions, IdleTimeout: f.idleTimeout, Log: log,
+		Keys: keyLookup{watch},
+		Account: func(ctx context.Context, login string) (serve.Account, error) {
+			u, found, err := src.Account(ctx, login)
+			return serve.Account{Found: found, Super: u.SuperUser, Invited: u.Invited, Login: u.Login}, err
+		},
+		Guard: func() (source.Source, serve.Access) {
+			// It shows nothing until the session says whose it is.
+			r := source.Guard(src)
+			return r, r
+		},
+		TUI: func(s *serve.Session) (tea.Model, func()) {
+			m := ui.New(sessionOptions(g, s))
+			return m, m.Close
+		},
+		AccessMsg: func(s *serve.Session) tea.Msg { return ui.SetAccess{Role: s.Role(), Restricted: !s.Super} },
+		EndMsg:    func(reason string) tea.Msg { return ui.EndSession{Reason: reason} },
+		Exec: func(ctx context.Context, s *serve.Session, args []string, stdout, stderr io.Writer) int {
+			return RunServed(ctx, args, stdout, stderr, s.Src)
+		},
+	}
+}
+
+// sessionOptions are the timeline's options for a client: its theme from
+// the client's environment, its role, and exports over SSH.
+func sessionOptions(g *globals, s *serve.Session) ui.Options {
+	th, auto := theme.Dark(), true
+	if envSet(s.Env, "NO_COLOR") {
+		th, auto = theme.NoColor(), false
+	}
+	// The TUI's own flags are the root command's, not serve's: a session
+	// starts as the binary does, following, with the default thresholds.
+	return ui.Options{Source: s.Src, Query: g.q, Loc: g.loc, Theme: th, AutoTheme: auto, Follow: true,
+		InTmux: envSet(s.Env, "TMUX"), Role: s.Role(), Restricted: !s.Super, ExportOverSSH: sshCommand(s.Addr) + " export"}
+}
+
+// sshCommand is how the client reached us, as an ssh command line.
+func sshCommand(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "ssh " + addr
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port == "22" {
+		return "ssh " + host
+	}
+	return "ssh -p " + port + " " + host
+}
+
+// envSet: NO_COLOR and the like count when present and not empty.
+func envSet(env []string, name string) bool {
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == name && v != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// keyLookup adapts the keys file to the server.
+type keyLookup struct{ w *keys.Watcher }
+
+func (k keyLookup) Lookup(key gossh.PublicKey) (string, bool) {
+	e, ok := k.w.Current().Lookup(key)
+	if !ok || e.Login == "" {
+		return "", false
+	}
+	return e.Login, true
+}

@@ -1,0 +1,69 @@
+package serve
+
+import (
+	"errors"
+	"strings"
+)
+
+// words splits an SSH command line into arguments as a POSIX shell splits
+// words, without expanding anything (no shell runs here): single quotes
+// keep everything, double quotes keep all but the escapes \" \\ \$ \` and
+// a backslash-newline, a backslash outside quotes escapes the next
+// character. An empty quoted word is an argument of its own, so
+// `export -q ”` asks for the empty query (the SSH library's own split
+// drops it).
+func words(s string) ([]string, error) {
+	var out []string
+	var w strings.Builder
+	inWord := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n':
+			if inWord {
+				out = append(out, w.String())
+				w.Reset()
+				inWord = false
+			}
+		case c == '\'':
+			j := strings.IndexByte(s[i+1:], '\'')
+			if j < 0 {
+				return nil, errors.New("unterminated ' in the command")
+			}
+			w.WriteString(s[i+1 : i+1+j])
+			i += j + 1
+			inWord = true
+		case c == '"':
+			inWord = true
+			i++
+			for ; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' && i+1 < len(s) && strings.IndexByte("\"\\$`\n", s[i+1]) >= 0 {
+					i++
+					if s[i] == '\n' {
+						continue
+					}
+				}
+				w.WriteByte(s[i])
+			}
+			if i >= len(s) {
+				return nil, errors.New(`unterminated " in the command`)
+			}
+		case c == '\\':
+			if i+1 < len(s) {
+				i++
+				if s[i] == '\n' {
+					continue
+				}
+				w.WriteByte(s[i])
+			}
+			inWord = true
+		default:
+			w.WriteByte(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		out = append(out, w.String())
+	}
+	return out, nil
+}
