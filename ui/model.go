@@ -77,6 +77,8 @@ type Model struct {
 	cancel context.CancelFunc
 	// layers are the components open over the timeline, the last on top.
 	layers []common.Component
+	// ended is why a served session was ended (EndSession).
+	ended string
 
 	tl     timeline
 	detail detailState
@@ -265,6 +267,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case foundTimeMsg:
 		return m.applyFoundTime(msg)
+	case SetAccess:
+		return m.setAccess(msg)
+	case EndSession:
+		m.ended = msg.Reason
+		return m.quit()
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.PasteMsg:
