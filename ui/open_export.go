@@ -15,6 +15,9 @@ func (m *Model) openExport() tea.Cmd {
 	if m.c.NoExport {
 		return m.refuseExport()
 	}
+	if m.srv.sshExport != "" {
+		return m.openSSHExport()
+	}
 	o := exportdlg.Options{Filter: m.filter, Query: m.query.String(), Dir: m.dir, Writers: &m.writers}
 	var count tea.Cmd
 	if lo, hi, ok := m.span(); ok {

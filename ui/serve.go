@@ -1,6 +1,13 @@
 package ui
 
-import "matomo-audit/ui/cell"
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"matomo-audit/ui/cell"
+	"matomo-audit/ui/sshexport"
+)
 
 // served is what a session served over SSH adds: who it is, whether it
 // may see table-wide totals, and how it exports. The restriction itself is
@@ -20,4 +27,31 @@ func (m *Model) roleBadge(w int) string {
 	}
 	th := m.c.Theme
 	return th.Status.Render(" ") + th.StatusKey.Render(" "+cell.Clip(cell.Safe(m.srv.role), w-3, th.Ellipsis)+" ")
+}
+
+// sshExportCommand is the headless export of what e would export here:
+// the query, and the selection's ids when there is one.
+func (m *Model) sshExportCommand() string {
+	s := m.srv.sshExport
+	if q := m.query.String(); q != "" {
+		s += " -q " + shellQuote(q)
+	}
+	if lo, hi, ok := m.span(); ok {
+		s += " --from-id " + cell.Itoa(lo) + " --to-id " + cell.Itoa(hi)
+	}
+	return s + " --format ndjson > events.ndjson"
+}
+
+// shellQuote quotes s as one word for a POSIX shell: inside single quotes
+// nothing is special but the quote itself, which is closed, escaped and
+// reopened.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// openSSHExport is e in a served session: a file written from here would
+// be on the server, so say how to export from the client's side instead.
+func (m *Model) openSSHExport() tea.Cmd {
+	m.push(sshexport.New(m.c, cell.Safe(m.sshExportCommand())))
+	return nil
 }

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"encoding/base64"
 	"fmt"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -139,4 +141,64 @@ func TestRestrictedHidesTableSize(t *testing.T) {
 			t.Fatalf("restricted: %v", saw)
 		}
 	}
+}
+
+// TestExportOverSSH: in a served session e says how to export from the
+// client's side, with the query quoted for a POSIX shell, and opens no
+// dialog (it would write on the server); y copies that command, and y and
+// Y on the timeline copy as ever.
+func TestExportOverSSH(t *testing.T) {
+	rows := liveRows(1, 40, clock)
+	for i := range rows {
+		rows[i].Login = "o'brien"
+	}
+	q := `user:o'brien since:2026-11-01`
+	r := newRig(t, demo.FromRows(rows, nil), Options{Query: compile(t, q), ExportOverSSH: "ssh -p 2222 host export"})
+	r.run(r.m.Init())
+	r.press("e")
+	if r.m.exportDialog() != nil {
+		t.Fatal("the export dialog opened in a served session")
+	}
+	want := `ssh -p 2222 host export -q 'user:o'\''brien since:2026-11-01' --format ndjson > events.ndjson`
+	v := plainView(r.m)
+	if !strings.Contains(v, "export over SSH") || !strings.Contains(v, want) {
+		t.Fatalf("no command %q:\n%s", want, v)
+	}
+	// A shell reads the quoted query back as the query itself.
+	quoted := want[strings.Index(want, "-q ")+3 : strings.Index(want, " --format")]
+	out, err := exec.Command("sh", "-c", "printf %s "+quoted).Output()
+	if err != nil || string(out) != q {
+		t.Fatalf("sh reads %s as %q (%v), want %q", quoted, out, err, q)
+	}
+	if got := r.clipboardWrites("y"); len(got) != 1 || decodeOSC52(got[0]) != want {
+		t.Fatalf("y in the box copied %q, want %q", got, want)
+	}
+	if r.m.top() != nil {
+		t.Fatal("the box stayed open after copying")
+	}
+	if got := r.clipboardWrites("y"); len(got) != 1 || !strings.HasPrefix(decodeOSC52(got[0]), "{") {
+		t.Fatalf("y on the timeline copied %q, want the event as JSON", got)
+	}
+	if got := r.clipboardWrites("Y"); len(got) != 1 || !strings.Contains(decodeOSC52(got[0]), "o'brien") {
+		t.Fatalf("Y on the timeline copied %q, want the line", got)
+	}
+
+	// A selection is exported by its ids; esc closes the box.
+	r.press("v", "k", "k")
+	lo, hi, _ := r.m.span()
+	r.press("e")
+	if v := strings.Join(strings.Fields(plainView(r.m)), " "); !strings.Contains(v, "--from-id "+itoa(int(lo))+" --to-id "+itoa(int(hi))) {
+		t.Fatalf("no ids of the selection:\n%s", plainView(r.m))
+	}
+	r.press("esc")
+	if r.m.top() != nil {
+		t.Fatal("esc left the box open")
+	}
+}
+
+// decodeOSC52 is what a clipboard write carries.
+func decodeOSC52(seq string) string {
+	b64 := strings.TrimSuffix(strings.TrimPrefix(seq, "\x1b]52;c;"), "\a")
+	b, _ := base64.StdEncoding.DecodeString(b64)
+	return string(b)
 }
