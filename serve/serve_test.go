@@ -161,7 +161,7 @@ func startRig(t *testing.T, cfg Config) *rig {
 	cfg.Account = r.users.get
 	cfg.Log = slog.New(slog.NewTextHandler(syncWriter{r.logMu, r.log}, nil))
 	cfg.Guard = func() (source.Source, Access) { return src, r.access }
-	cfg.TUI = func(s *Session) (tea.Model, func()) { return r.model, func() {} }
+	cfg.TUI = func(s *Session) (tea.Model, func() string) { return r.model, func() string { return "" } }
 	cfg.AccessMsg = func(s *Session) tea.Msg { return accessMsg{s.Role()} }
 	cfg.EndMsg = func(reason string) tea.Msg { return endMsg{reason} }
 	if cfg.Exec == nil {

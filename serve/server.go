@@ -102,10 +102,11 @@ type Config struct {
 	Guard func() (source.Source, Access)
 	// TUI builds the program's model for a terminal session, and what to
 	// run once the program is over (however it ended: a dropped
-	// connection ends it without the model's own quit); AccessMsg is sent
+	// connection ends it without the model's own quit), which says why
+	// the server ended it, if it did, for the client's terminal; AccessMsg is sent
 	// to it when the session's role changes, EndMsg when it must end (the
 	// login is gone, the server stops).
-	TUI       func(s *Session) (tea.Model, func())
+	TUI       func(s *Session) (tea.Model, func() string)
 	AccessMsg func(s *Session) tea.Msg
 	EndMsg    func(reason string) tea.Msg
 	// Exec runs a headless command (ssh host export ...) and returns its
@@ -314,7 +315,6 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 		}
 		l := &live{}
 		model, done := s.cfg.TUI(se)
-		defer done()
 		tui := bm.MiddlewareWithProgramHandler(func(sess ssh.Session) *tea.Program {
 			p := tea.NewProgram(model, bm.MakeOptions(sess)...)
 			l.program = p
@@ -325,6 +325,10 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 		})
 		tui(func(ssh.Session) {})(sess)
 		s.track(l, false)
+		if why := done(); why != "" {
+			// After the screen is given back, so it stays in sight.
+			fmt.Fprintln(sess.Stderr(), "matomo-audit: "+why)
+		}
 		finish(0)
 	}
 }

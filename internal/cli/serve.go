@@ -200,9 +200,12 @@ func serveConfig(g *globals, f *serveFlags, src source.Source, watch *keys.Watch
 			r := source.Guard(src)
 			return r, r
 		},
-		TUI: func(s *serve.Session) (tea.Model, func()) {
+		TUI: func(s *serve.Session) (tea.Model, func() string) {
 			m := ui.New(sessionOptions(g, s))
-			return m, m.Close
+			return m, func() string {
+				m.Close()
+				return m.Ended()
+			}
 		},
 		AccessMsg: func(s *serve.Session) tea.Msg { return ui.SetAccess{Role: s.Role(), Restricted: !s.Super} },
 		EndMsg:    func(reason string) tea.Msg { return ui.EndSession{Reason: reason} },
