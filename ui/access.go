@@ -20,6 +20,7 @@ type EndSession struct{ Reason string }
 // only what the new access allows.
 func (m *Model) setAccess(msg SetAccess) tea.Cmd {
 	m.srv.role, m.srv.restricted = msg.Role, msg.Restricted
+	m.srv.epoch++
 	for t := m.top(); t != nil; t = m.top() {
 		m.remove(t)
 	}
@@ -33,11 +34,21 @@ func (m *Model) setAccess(msg SetAccess) tea.Cmd {
 	m.fol.newer, m.fol.rescue, m.fol.flash = nil, nil, nil
 	m.tl.events, m.tl.cursor, m.tl.offset, m.tl.loaded = nil, 0, 0, false
 	m.detail.cache = detailCache{}
-	load := m.loadJump(loadNewest)
+	m.status.toast, m.status.note = "", "" // they may name an event
+	var follow tea.Cmd
+	if mode := m.fol.mode; mode != followOff {
+		// A poll on its way was read under the old access; a new
+		// follower makes it land on nothing.
+		follow = m.startFollow()
+		m.fol.mode = mode
+	}
+	var load tea.Cmd
 	if anchor != 0 && !atNewest {
 		load = m.loadAround(anchor, false)
+	} else {
+		load = m.loadJump(loadNewest)
 	}
-	return tea.Batch(load, m.loadBounds(), m.checkUsers())
+	return tea.Batch(load, m.loadBounds(), m.checkUsers(), follow)
 }
 
 // Ended is why a served session was ended, "" when it was not.

@@ -55,6 +55,7 @@ type counts struct {
 
 type countMsg struct {
 	key   string
+	epoch int // see served.epoch
 	stats source.Stats
 	next  uint64
 	took  time.Duration
@@ -109,17 +110,17 @@ func (m *Model) countStep(c *counts) tea.Cmd {
 	}
 	c.running = true
 	from, to := c.next, min(c.next+c.chunk-1, c.hi)
-	src, ctx, f, key := m.c.Src, m.c.Ctx, c.filter, c.key
+	src, ctx, f, key, epoch := m.c.Src, m.c.Ctx, c.filter, c.key, m.srv.epoch
 	return func() tea.Msg {
 		start := time.Now()
 		st, err := src.Stats(ctx, f, from, to)
-		return countMsg{key: key, stats: st, next: to + 1, took: time.Since(start), err: err}
+		return countMsg{key: key, epoch: epoch, stats: st, next: to + 1, took: time.Since(start), err: err}
 	}
 }
 
 func (m *Model) applyCount(msg countMsg) tea.Cmd {
 	c, ok := m.counts[msg.key]
-	if !ok {
+	if !ok || msg.epoch != m.srv.epoch {
 		return nil
 	}
 	c.running = false

@@ -17,6 +17,9 @@ type served struct {
 	role       string
 	restricted bool
 	sshExport  string
+	// epoch is bumped by every change of access: counts on their way were
+	// read under the access before and are dropped when they land.
+	epoch int
 }
 
 // roleBadge is the status bar's word on who the session is, at most w
