@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"encoding/base64"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"matomo-audit/data/query"
+	"matomo-audit/data/source"
+	"matomo-audit/data/summary"
+	"matomo-audit/theme"
+	"matomo-audit/ui/picker"
+	"matomo-audit/ui/summaryview"
+)
+
+// TestRestrictedSessionPaths walks a session restricted to bob through
+// every path that shows events, counts or names (the timeline, queries of
+// any kind, the pickers and their counts, the summary, the detail pane,
+// copies, time jumps, selections and the status bar) and checks that all
+// it holds or shows is bob's. The restriction is the source's; this test
+// is about the UI reading nothing around it.
+func TestRestrictedSessionPaths(t *testing.T) {
+	src := source.Restrict(demoSource(), "bob")
+	m := New(Options{Source: src, Theme: theme.NoColor(), Now: fixedNow, Role: "bob · own activity only", Restricted: true})
+	m.c.After = func(d time.Duration, msg tea.Msg) tea.Cmd { return nil }
+	t.Cleanup(m.Close)
+	send(t, m, tea.WindowSizeMsg{Width: 160, Height: 48})
+	drain(t, m, m.Init())
+
+	onlyBob := func(where string) {
+		t.Helper()
+		if len(m.tl.events) == 0 && where == "start" {
+			t.Fatalf("%s: bob sees nothing at all", where)
+		}
+		for i := range m.tl.events {
+			if l := m.tl.events[i].Login; query.FoldLogin(l) != "bob" {
+				t.Fatalf("%s: the window holds %q's event #%d", where, l, m.tl.events[i].ID)
+			}
+		}
+		v := plainView(m)
+		if regexp.MustCompile(`\(\d+%\)`).MatchString(v) {
+			t.Fatalf("%s: a table-wide position is shown:\n%s", where, v)
+		}
+		if p, ok := m.top().(*picker.Model); ok {
+			for _, it := range p.Items() {
+				if strings.HasPrefix(it.Key, "u:") && it.Key != "u:bob" && it.Count.Count > 0 {
+					t.Fatalf("%s: the picker counts %q", where, it.Label)
+				}
+			}
+		}
+		if s, ok := m.top().(*summaryview.Model); ok && s.Report() != nil {
+			r := s.Report()
+			for _, u := range r.Users {
+				if query.FoldLogin(u.Name) != "bob" {
+					t.Fatalf("%s: the summary lists %q", where, u.Name)
+				}
+			}
+			for _, it := range append(append([]summary.Item(nil), r.Privileges...), r.Plugins...) {
+				if query.FoldLogin(it.User) != "bob" {
+					t.Fatalf("%s: the summary lists %q's event #%d", where, it.User, it.ID)
+				}
+			}
+		}
+	}
+	onlyBob("start")
+	for _, q := range []string{"user:alice", "-user:bob", "user:alice,bob", "mallory", "cat:security", `user:*`, "id:1..100000"} {
+		press(t, m, "/")
+		typeText(t, m, q)
+		press(t, m, "enter")
+		onlyBob("query " + q)
+		press(t, m, "ctrl+l")
+	}
+	press(t, m, "U")
+	onlyBob("user picker")
+	press(t, m, "esc", "t")
+	onlyBob("type picker")
+	press(t, m, "esc", "s")
+	onlyBob("summary")
+	press(t, m, "]", "]")
+	onlyBob("summary, wider")
+	press(t, m, "esc", "k", "k", "enter")
+	onlyBob("detail")
+	if v := plainView(m); !strings.Contains(v, "bob") {
+		t.Fatalf("the detail pane does not show bob's event:\n%s", v)
+	}
+	press(t, m, "enter", "T")
+	typeText(t, m, "-29d")
+	press(t, m, "enter")
+	onlyBob("time jump")
+	press(t, m, "v", "k", "k", "k")
+	onlyBob("selection")
+	press(t, m, "v", "G")
+	// y copies the cursor event: bob's, as JSON.
+	_, cmd := m.Update(keyMsg("y"))
+	for _, msg := range run(cmd) {
+		if raw, ok := msg.(tea.RawMsg); ok {
+			s, _ := raw.Msg.(string)
+			if i := strings.Index(s, "52;c;"); i >= 0 {
+				b64 := strings.TrimRight(s[i+5:], "\a\x1b\\")
+				data, err := base64.StdEncoding.DecodeString(b64)
+				if err != nil || !strings.Contains(string(data), `"user": "bob"`) && !strings.Contains(string(data), `"user":"bob"`) {
+					t.Fatalf("y copied %q (%v)", data, err)
+				}
+			}
+		}
+	}
+	onlyBob("after copying")
+}
