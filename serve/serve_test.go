@@ -3,9 +3,6 @@ package serve
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,6 +17,7 @@ import (
 
 	"matomo-audit/data/demo"
 	"matomo-audit/data/source"
+	"matomo-audit/serve/sshtest"
 )
 
 // These tests run the real server on a loopback port and talk to it with
@@ -135,22 +133,9 @@ func (w syncWriter) Write(p []byte) (int, error) {
 	return w.b.Write(p)
 }
 
-func newKey(t *testing.T) gossh.Signer {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func startRig(t *testing.T, cfg Config) *rig {
 	t.Helper()
-	host := newKey(t)
+	host := sshtest.Key(t)
 	r := &rig{t: t, hostKey: host.PublicKey(), keys: &lockedKeys{k: keyring{}}, users: &accounts{m: map[string]Account{}},
 		access: &access{}, model: &model{sizes: make(chan tea.WindowSizeMsg, 64), msgs: make(chan tea.Msg, 8)},
 		log: &bytes.Buffer{}, logMu: &sync.Mutex{}, execs: make(chan []string, 8)}
@@ -200,7 +185,7 @@ func startRig(t *testing.T, cfg Config) *rig {
 }
 
 func (r *rig) user(login string, acct Account) gossh.Signer {
-	k := newKey(r.t)
+	k := sshtest.Key(r.t)
 	r.keys.mu.Lock()
 	r.keys.k[string(k.PublicKey().Marshal())] = login
 	r.keys.mu.Unlock()
@@ -209,44 +194,18 @@ func (r *rig) user(login string, acct Account) gossh.Signer {
 	return k
 }
 
-func (r *rig) dial(k gossh.Signer) (*gossh.Client, error) {
-	return gossh.Dial("tcp", r.addr, &gossh.ClientConfig{
-		User: "anything", Auth: []gossh.AuthMethod{gossh.PublicKeys(k)},
-		HostKeyCallback: gossh.FixedHostKey(r.hostKey), Timeout: 10 * time.Second,
-	})
-}
+func (r *rig) dial(k gossh.Signer) (*gossh.Client, error) { return sshtest.Dial(r.addr, r.hostKey, k) }
 
 // run runs a command and returns its output, stderr and exit status.
 func (r *rig) run(k gossh.Signer, cmd string) (string, string, int) {
 	r.t.Helper()
-	c, err := r.dial(k)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	defer c.Close()
-	s, err := c.NewSession()
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	defer s.Close()
-	var out, errb bytes.Buffer
-	s.Stdout, s.Stderr = &out, &errb
-	err = s.Run(cmd)
-	code := 0
-	var ee *gossh.ExitError
-	switch {
-	case errors.As(err, &ee):
-		code = ee.ExitStatus()
-	case err != nil:
-		r.t.Fatalf("%s: %v", cmd, err)
-	}
-	return out.String(), errb.String(), code
+	return sshtest.Run(r.t, r.addr, r.hostKey, k, cmd)
 }
 
 func TestUnknownKeyIsRefused(t *testing.T) {
 	r := startRig(t, Config{})
 	r.user("alice", Account{Super: true})
-	_, err := r.dial(newKey(t))
+	_, err := r.dial(sshtest.Key(t))
 	if err == nil || !strings.Contains(err.Error(), "unable to authenticate") {
 		t.Fatalf("an unknown key got in: %v", err)
 	}

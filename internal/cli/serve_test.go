@@ -4,10 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -21,6 +18,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"matomo-audit/data/dbtest"
+	"matomo-audit/serve/sshtest"
 )
 
 // lockedBuffer is the server's stderr, read while it writes.
@@ -48,19 +46,6 @@ type serveRig struct {
 	log     *lockedBuffer
 	done    chan int
 	stop    context.CancelFunc
-}
-
-func sshKey(t *testing.T) gossh.Signer {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }
 
 // startServe runs `matomo-audit serve` in this process on a port of its
@@ -119,34 +104,13 @@ func startServe(t *testing.T, dsn string, keys map[string]gossh.Signer) *serveRi
 }
 
 func (s *serveRig) dial(k gossh.Signer) (*gossh.Client, error) {
-	return gossh.Dial("tcp", s.addr, &gossh.ClientConfig{User: "whoever", Auth: []gossh.AuthMethod{gossh.PublicKeys(k)},
-		HostKeyCallback: gossh.FixedHostKey(s.hostKey), Timeout: 10 * time.Second})
+	return sshtest.Dial(s.addr, s.hostKey, k)
 }
 
 // ssh runs one command over SSH: its stdout, stderr and exit status.
 func (s *serveRig) ssh(k gossh.Signer, cmd string) (string, string, int) {
 	s.t.Helper()
-	c, err := s.dial(k)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer c.Close()
-	sess, err := c.NewSession()
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer sess.Close()
-	var out, errb bytes.Buffer
-	sess.Stdout, sess.Stderr = &out, &errb
-	err = sess.Run(cmd)
-	var ee *gossh.ExitError
-	switch {
-	case errors.As(err, &ee):
-		return out.String(), errb.String(), ee.ExitStatus()
-	case err != nil:
-		s.t.Fatalf("%s: %v", cmd, err)
-	}
-	return out.String(), errb.String(), 0
+	return sshtest.Run(s.t, s.addr, s.hostKey, k, cmd)
 }
 
 // loginsOf are the users of NDJSON events.
@@ -187,7 +151,7 @@ func TestServeOverSSH(t *testing.T) {
 	}
 	dbtest.InsertRows(t, db, "matomo_activity_log", rows)
 
-	alice, bob, carol := sshKey(t), sshKey(t), sshKey(t)
+	alice, bob, carol := sshtest.Key(t), sshtest.Key(t), sshtest.Key(t)
 	s := startServe(t, dsn, map[string]gossh.Signer{"alice": alice, "bob": bob, "carol": carol})
 
 	out, stderr, code := s.ssh(alice, "export --format ndjson")
@@ -225,7 +189,7 @@ func TestServeOverSSH(t *testing.T) {
 	if _, stderr, code := s.ssh(carol, "export"); code != 1 || !strings.Contains(stderr, "invitation") {
 		t.Errorf("a pending invite: exit %d, %q", code, stderr)
 	}
-	if _, err := s.dial(sshKey(t)); err == nil {
+	if _, err := s.dial(sshtest.Key(t)); err == nil {
 		t.Error("an unknown key got in")
 	}
 
