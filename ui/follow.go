@@ -21,7 +21,7 @@ const (
 	followPaused            // the user moved away; new events are counted
 )
 
-// followState is live following: a follow.Follower polled every interval.
+// followState is live following: a follow.Live polled every interval.
 //
 // The follower is only touched by one goroutine at a time: its start or a
 // poll runs as a command while starting/polling is set, everything else
@@ -30,7 +30,7 @@ const (
 // was on its way neither loses nor lets through an event.
 type followState struct {
 	mode     followMode
-	fl       *follow.Follower
+	fl       follow.Live
 	starting bool
 	started  bool
 	polling  bool
@@ -53,12 +53,12 @@ const flashFor = 3 * time.Second
 
 type (
 	followStartedMsg struct {
-		fl  *follow.Follower
+		fl  follow.Live
 		err error
 	}
-	pollTickMsg struct{ fl *follow.Follower }
+	pollTickMsg struct{ fl follow.Live }
 	polledMsg   struct {
-		fl  *follow.Follower
+		fl  follow.Live
 		res follow.Result
 		err error
 	}
@@ -71,7 +71,8 @@ type (
 func (m *Model) startFollow() tea.Cmd {
 	m.fol.mode = following
 	m.fol.newer = nil
-	fl := follow.New(m.c.Src, m.grace, m.c.Now)
+	m.dropFollower()
+	fl := m.newFollower()
 	m.fol.fl, m.fol.started, m.fol.polling, m.fol.starting = fl, false, false, true
 	ctx := m.c.Ctx
 	return func() tea.Msg { return followStartedMsg{fl: fl, err: fl.Start(ctx)} }
@@ -81,8 +82,26 @@ func (m *Model) startFollow() tea.Cmd {
 // still on its way is ignored when it lands.
 func (m *Model) stopFollow() {
 	m.fol.mode = followOff
+	m.dropFollower()
 	m.fol.fl, m.fol.started, m.fol.polling, m.fol.starting = nil, false, false, false
 	m.fol.newer, m.fol.rescue, m.fol.collecting = nil, nil, false
+}
+
+// newFollower is a follower of the session's own, or its share of one a
+// server runs for everyone (Options.Live).
+func (m *Model) newFollower() follow.Live {
+	if m.live != nil {
+		return m.live()
+	}
+	return follow.New(m.c.Src, m.grace, m.c.Now)
+}
+
+// dropFollower ends a shared follower's subscription, so the server stops
+// keeping events for it.
+func (m *Model) dropFollower() {
+	if s, ok := m.fol.fl.(interface{ Stop() }); ok {
+		s.Stop()
+	}
 }
 
 func (m *Model) pollAfter(d time.Duration) tea.Cmd {
@@ -148,6 +167,11 @@ func (m *Model) followUpdate(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.fol.polling = false
+		if errors.Is(msg.err, follow.ErrFellBehind) {
+			// A shared follower gave up keeping events for this session
+			// (its client stalled): start again from the newest.
+			return tea.Batch(m.toast("fell behind the live events: following again from the newest", true), m.startFollow())
+		}
 		if msg.err != nil {
 			if !m.followFailed("", msg.err) {
 				return nil

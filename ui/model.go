@@ -14,7 +14,6 @@ import (
 
 	"matomo-audit/data/follow"
 	"matomo-audit/data/query"
-	"matomo-audit/data/source"
 	"matomo-audit/data/summary"
 	"matomo-audit/keymap"
 	"matomo-audit/theme"
@@ -22,49 +21,6 @@ import (
 	"matomo-audit/ui/picker"
 	"matomo-audit/ui/prompt"
 )
-
-// Options configure a Model.
-type Options struct {
-	Source source.Source
-	Query  *query.Query
-	Loc    *time.Location // display zone; UTC when nil
-	// Theme is used as given unless AutoTheme is set, in which case the
-	// terminal's background decides between dark and light.
-	Theme     theme.Theme
-	AutoTheme bool
-	Now       func() time.Time // clock for relative times; time.Now when nil
-	Keys      *keymap.KeyMap
-	// Follow starts following new events (pinned to the newest).
-	Follow bool
-	// Poll is how often following looks for new events (default 1s);
-	// Grace how long an id skipped by an open transaction is awaited.
-	Poll  time.Duration
-	Grace time.Duration
-	// Bell rings the terminal bell when a security event arrives.
-	Bell bool
-	// NoExport turns off writing files and the clipboard (shared jump
-	// hosts).
-	NoExport bool
-	// InTmux wraps clipboard writes for tmux ($TMUX is set).
-	InTmux bool
-	// Dir is where export paths are relative to; the working folder when
-	// empty.
-	Dir string
-	// BurstMin and BurstWithin are the summary's failed-login burst
-	// thresholds (summary's defaults when zero).
-	BurstMin    int
-	BurstWithin time.Duration
-
-	// For sessions served over SSH (see serve.go); zero values are a
-	// local session. Role is who the session is, for the status bar
-	// ("alice · super user"); Restricted hides table-wide totals;
-	// ExportOverSSH is the command that exports from the client's side
-	// ("ssh -p 2222 host export"), which e then explains instead of
-	// writing a file on the server.
-	Role          string
-	Restricted    bool
-	ExportOverSSH string
-}
 
 // Model is the root of the UI: the timeline with its detail pane, follow
 // and selection, which share the window of rows, and a stack of
@@ -79,6 +35,8 @@ type Model struct {
 	layers []common.Component
 	// ended is why a served session was ended (EndSession).
 	ended string
+	// live makes followers (Options.Live).
+	live func() follow.Live
 
 	tl     timeline
 	detail detailState
@@ -170,6 +128,7 @@ func New(o Options) *Model {
 		m.dir, _ = os.Getwd()
 	}
 	m.srv = served{role: o.Role, restricted: o.Restricted, sshExport: o.ExportOverSSH}
+	m.live = o.Live
 	m.newGen()
 	return m
 }
@@ -387,6 +346,7 @@ func (m *Model) scrollDetail(msg tea.KeyPressMsg) tea.Cmd {
 // remove its temporary file.
 func (m *Model) Close() {
 	m.cancel()
+	m.dropFollower()
 	m.writers.Wait()
 }
 

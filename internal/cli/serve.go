@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/pflag"
 	gossh "golang.org/x/crypto/ssh"
 
+	"matomo-audit/data/follow"
 	"matomo-audit/data/source"
 	"matomo-audit/serve"
 	"matomo-audit/serve/keys"
@@ -26,8 +27,12 @@ import (
 	"matomo-audit/ui"
 )
 
-// served is a command run by serve for an SSH client.
-type served struct{ src source.Source }
+// served is a command run by serve for an SSH client: the session's
+// source, and the follower every session shares.
+type served struct {
+	src source.Source
+	hub *follow.Hub
+}
 
 // source is the session's source, as it is: a wrapper here would hide its
 // Narrow from the follower (tail), and its Close leaves the server's
@@ -53,8 +58,8 @@ func (s *served) check(cmd *cobra.Command) error {
 
 // RunServed runs one command line of an SSH client with the session's
 // source, returning its exit status.
-func RunServed(ctx context.Context, args []string, stdout, stderr io.Writer, src source.Source) int {
-	g := &globals{stderr: stderr, served: &served{src: src}, noExport: true}
+func RunServed(ctx context.Context, args []string, stdout, stderr io.Writer, src source.Source, hub *follow.Hub) int {
+	g := &globals{stderr: stderr, served: &served{src: src, hub: hub}, noExport: true}
 	return run(ctx, g, args, stdout, stderr)
 }
 
@@ -134,11 +139,14 @@ func runServe(ctx context.Context, g *globals, f *serveFlags, stderr io.Writer) 
 		return err
 	}
 	defer src.Close()
+	// One poll of the database per interval, however many follow.
+	hub := follow.NewHub(src, follow.DefaultGrace, follow.DefaultPoll, nil)
+	defer hub.Close()
 	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		return usageError{fmt.Errorf("cannot listen on %s: %v", f.listen, err)}
 	}
-	srv, err := serve.New(serveConfig(g, f, src, watch, signer, log))
+	srv, err := serve.New(serveConfig(g, f, src, hub, watch, signer, log))
 	if err != nil {
 		ln.Close()
 		return err
@@ -187,7 +195,7 @@ func shutdown(srv *serve.Server, done <-chan error, log *slog.Logger) error {
 	return nil
 }
 
-func serveConfig(g *globals, f *serveFlags, src source.Source, watch *keys.Watcher, signer gossh.Signer, log *slog.Logger) serve.Config {
+func serveConfig(g *globals, f *serveFlags, src source.Source, hub *follow.Hub, watch *keys.Watcher, signer gossh.Signer, log *slog.Logger) serve.Config {
 	return serve.Config{
 		Listen: f.listen, HostKey: signer, MaxSessions: f.maxSessions, IdleTimeout: f.idleTimeout, Log: log,
 		Keys: keyLookup{watch},
@@ -201,7 +209,9 @@ func serveConfig(g *globals, f *serveFlags, src source.Source, watch *keys.Watch
 			return r, r
 		},
 		TUI: func(s *serve.Session) (tea.Model, func() string) {
-			m := ui.New(sessionOptions(g, s))
+			o := sessionOptions(g, s)
+			o.Live = func() follow.Live { return hub.Subscribe(s.Src) }
+			m := ui.New(o)
 			return m, func() string {
 				m.Close()
 				return m.Ended()
@@ -210,7 +220,7 @@ func serveConfig(g *globals, f *serveFlags, src source.Source, watch *keys.Watch
 		AccessMsg: func(s *serve.Session) tea.Msg { return ui.SetAccess{Role: s.Role(), Restricted: !s.Super} },
 		EndMsg:    func(reason string) tea.Msg { return ui.EndSession{Reason: reason} },
 		Exec: func(ctx context.Context, s *serve.Session, args []string, stdout, stderr io.Writer) int {
-			return RunServed(ctx, args, stdout, stderr, s.Src)
+			return RunServed(ctx, args, stdout, stderr, s.Src, hub)
 		},
 	}
 }

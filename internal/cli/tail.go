@@ -103,7 +103,13 @@ func runTail(ctx context.Context, g *globals, f *tailFlags, stdout, stderr io.Wr
 		return out.Flush()
 	}
 
-	fl := follow.New(src, f.grace, nil)
+	var fl follow.Live = follow.New(src, f.grace, nil)
+	if g.served != nil && g.served.hub != nil {
+		// Over SSH every tail shares the server's one poll.
+		sub := g.served.hub.Subscribe(src)
+		defer sub.Stop()
+		fl = sub
+	}
 	if err := fl.Start(ctx); err != nil {
 		return quietOnStop(ctx, err)
 	}

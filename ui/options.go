@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"time"
+
+	"matomo-audit/data/follow"
+	"matomo-audit/data/query"
+	"matomo-audit/data/source"
+	"matomo-audit/keymap"
+	"matomo-audit/theme"
+)
+
+// Options configure a Model.
+type Options struct {
+	Source source.Source
+	Query  *query.Query
+	Loc    *time.Location // display zone; UTC when nil
+	// Theme is used as given unless AutoTheme is set, in which case the
+	// terminal's background decides between dark and light.
+	Theme     theme.Theme
+	AutoTheme bool
+	Now       func() time.Time // clock for relative times; time.Now when nil
+	Keys      *keymap.KeyMap
+	// Follow starts following new events (pinned to the newest).
+	Follow bool
+	// Poll is how often following looks for new events (default 1s);
+	// Grace how long an id skipped by an open transaction is awaited.
+	Poll  time.Duration
+	Grace time.Duration
+	// Bell rings the terminal bell when a security event arrives.
+	Bell bool
+	// NoExport turns off writing files and the clipboard (shared jump
+	// hosts).
+	NoExport bool
+	// InTmux wraps clipboard writes for tmux ($TMUX is set).
+	InTmux bool
+	// Dir is where export paths are relative to; the working folder when
+	// empty.
+	Dir string
+	// BurstMin and BurstWithin are the summary's failed-login burst
+	// thresholds (summary's defaults when zero).
+	BurstMin    int
+	BurstWithin time.Duration
+
+	// For sessions served over SSH (see serve.go); zero values are a
+	// local session. Role is who the session is, for the status bar
+	// ("alice · super user"); Restricted hides table-wide totals;
+	// ExportOverSSH is the command that exports from the client's side
+	// ("ssh -p 2222 host export"), which e then explains instead of
+	// writing a file on the server.
+	Role          string
+	Restricted    bool
+	ExportOverSSH string
+	// Live, when set, gives the session its follower: serve shares one
+	// poll of the database among every session that follows.
+	Live func() follow.Live
+}
