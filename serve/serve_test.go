@@ -3,6 +3,7 @@ package serve
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -156,6 +157,9 @@ func startRig(t *testing.T, cfg Config) *rig {
 			if args[0] == "fail" {
 				fmt.Fprintln(stderr, "it failed")
 				return 3
+			}
+			if args[0] == "boom" {
+				panic("boom")
 			}
 			if args[0] == "wait" {
 				<-ctx.Done()
@@ -453,5 +457,28 @@ func TestLogSaysWhoAndNeverWhat(t *testing.T) {
 	}
 	if strings.Contains(log, "secret-query-text") {
 		t.Errorf("the log holds what the session asked for:\n%s", log)
+	}
+}
+
+func TestPanicEndsOneSessionOnly(t *testing.T) {
+	r := startRig(t, Config{})
+	alice := r.user("alice", Account{Super: true})
+	r.execs = make(chan []string, 8)
+	c, err := r.dial(alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The faked command panics for "boom" (see startRig's Exec wrapper).
+	var ee *gossh.ExitError
+	if err = s.Run("boom"); !errors.As(err, &ee) || ee.ExitStatus() != 1 {
+		t.Fatalf("a panicking command ended with %v", err)
+	}
+	if out, _, code := r.run(alice, "export"); code != 0 || !strings.Contains(out, "ran export") {
+		t.Fatalf("after a panic the server does not serve: %q exit %d", out, code)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,7 +22,7 @@ import (
 	"charm.land/ssh"
 	"charm.land/wish/v2"
 	bm "charm.land/wish/v2/bubbletea"
-	"charm.land/wish/v2/recover"
+	wishrecover "charm.land/wish/v2/recover"
 	gossh "golang.org/x/crypto/ssh"
 
 	"matomo-audit/data/source"
@@ -160,7 +161,7 @@ func New(cfg Config) (*Server, error) {
 		// those methods are not offered at all.
 		wish.WithPublicKeyAuth(s.auth),
 		wish.WithIdleTimeout(cfg.IdleTimeout),
-		wish.WithMiddleware(recover.MiddlewareWithLogger(slogger{cfg.Log}, s.session)),
+		wish.WithMiddleware(wishrecover.MiddlewareWithLogger(slogger{cfg.Log}, s.session)),
 	)
 	if err != nil {
 		return nil, err
@@ -236,6 +237,14 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		start := time.Now()
 		remote := sess.RemoteAddr().String()
+		defer func() {
+			// A panic ends this session only, and not as a success.
+			if p := recover(); p != nil {
+				s.cfg.Log.Error("session panicked", "remote", remote, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				fmt.Fprintln(sess.Stderr(), "matomo-audit: internal error; the session ends")
+				sess.Exit(1)
+			}
+		}()
 		key := sess.PublicKey()
 		fp := ""
 		if key != nil {
