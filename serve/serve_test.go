@@ -285,15 +285,7 @@ func TestTUINeedsATerminal(t *testing.T) {
 // shell opens a TUI session with a PTY of w x h.
 func (r *rig) shell(k gossh.Signer, w, h int) (*gossh.Session, io.WriteCloser) {
 	r.t.Helper()
-	c, err := r.dial(k)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	r.t.Cleanup(func() { c.Close() })
-	s, err := c.NewSession()
-	if err != nil {
-		r.t.Fatal(err)
-	}
+	s := sshtest.Session(r.t, r.addr, r.hostKey, k)
 	if err := s.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
 		r.t.Fatal(err)
 	}
@@ -377,15 +369,7 @@ func TestDemotedSuperUserIsRestrictedInAnOpenSession(t *testing.T) {
 func TestMaxSessions(t *testing.T) {
 	r := startRig(t, Config{MaxSessions: 1})
 	alice := r.user("alice", Account{Super: true})
-	c, err := r.dial(alice)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := sshtest.Session(t, r.addr, r.hostKey, alice)
 	if err := s.Start("wait"); err != nil {
 		t.Fatal(err)
 	}
@@ -403,15 +387,7 @@ func TestShutdownTellsSessions(t *testing.T) {
 	s, _ := r.shell(alice, 80, 24)
 	r.waitSize(tea.WindowSizeMsg{Width: 80, Height: 24})
 
-	c, err := r.dial(bob)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	tail, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tail := sshtest.Session(t, r.addr, r.hostKey, bob)
 	var stderr bytes.Buffer
 	var mu sync.Mutex
 	tail.Stderr = syncWriter{&mu, &stderr}
@@ -464,18 +440,10 @@ func TestPanicEndsOneSessionOnly(t *testing.T) {
 	r := startRig(t, Config{})
 	alice := r.user("alice", Account{Super: true})
 	r.execs = make(chan []string, 8)
-	c, err := r.dial(alice)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := sshtest.Session(t, r.addr, r.hostKey, alice)
 	// The faked command panics for "boom" (see startRig's Exec wrapper).
 	var ee *gossh.ExitError
-	if err = s.Run("boom"); !errors.As(err, &ee) || ee.ExitStatus() != 1 {
+	if err := s.Run("boom"); !errors.As(err, &ee) || ee.ExitStatus() != 1 {
 		t.Fatalf("a panicking command ended with %v", err)
 	}
 	if out, _, code := r.run(alice, "export"); code != 0 || !strings.Contains(out, "ran export") {

@@ -69,15 +69,7 @@ func TestServeSharesOnePoll(t *testing.T) {
 
 	const tails = 20
 	for i := 0; i < tails; i++ {
-		c, err := sshtest.Dial(ln.Addr().String(), host.PublicKey(), bob)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		s, err := c.NewSession()
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := sshtest.Session(t, ln.Addr().String(), host.PublicKey(), bob)
 		s.Stdout = io.Discard
 		if err := s.Start("tail -q cat:security"); err != nil {
 			t.Fatal(err)

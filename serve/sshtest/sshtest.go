@@ -60,3 +60,19 @@ func Run(t testing.TB, addr string, host gossh.PublicKey, k gossh.Signer, cmd st
 	}
 	return out.String(), errb.String(), code
 }
+
+// Session dials and opens one session, both closed when the test ends.
+func Session(t testing.TB, addr string, host gossh.PublicKey, k gossh.Signer) *gossh.Session {
+	t.Helper()
+	c, err := Dial(addr, host, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
