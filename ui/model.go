@@ -37,6 +37,8 @@ type Model struct {
 	ended string
 	// live makes followers (Options.Live).
 	live func() follow.Live
+	// label names the source in the header (Options.Label).
+	label string
 
 	tl     timeline
 	detail detailState
@@ -128,7 +130,7 @@ func New(o Options) *Model {
 		m.dir, _ = os.Getwd()
 	}
 	m.srv = served{role: o.Role, restricted: o.Restricted, sshExport: o.ExportOverSSH}
-	m.live = o.Live
+	m.live, m.label = o.Live, o.Label
 	m.newGen()
 	return m
 }

@@ -51,6 +51,10 @@ type Options struct {
 	Role          string
 	Restricted    bool
 	ExportOverSSH string
+	// Label, when set, names the source in the header instead of the
+	// source's own label: a served session is not told the server's
+	// database account and host.
+	Label string
 	// Live, when set, gives the session its follower: serve shares one
 	// poll of the database among every session that follows.
 	Live func() follow.Live

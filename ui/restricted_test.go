@@ -110,3 +110,19 @@ func TestRestrictedSessionPaths(t *testing.T) {
 	}
 	onlyBob("after copying")
 }
+
+// TestServedLabel: a served session's header names the server, not the
+// database account and host it reads with.
+func TestServedLabel(t *testing.T) {
+	m := New(Options{Source: demoSource(), Theme: theme.NoColor(), Now: fixedNow, Label: "served at 127.0.0.1:2222"})
+	t.Cleanup(m.Close)
+	send(t, m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	drain(t, m, m.Init())
+	header := strings.Split(plainView(m), "\n")[0]
+	if !strings.Contains(header, "served at 127.0.0.1:2222") || strings.Contains(header, "demo") {
+		t.Fatalf("header: %q", header)
+	}
+	if got := m.View().WindowTitle; strings.Contains(got, "demo") {
+		t.Fatalf("window title: %q", got)
+	}
+}

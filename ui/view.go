@@ -19,6 +19,9 @@ func (m *Model) View() tea.View {
 }
 
 func (m *Model) srcLabel() string {
+	if m.label != "" {
+		return cell.Safe(m.label)
+	}
 	if m.c.Src == nil {
 		return ""
 	}

@@ -235,6 +235,7 @@ func sessionOptions(g *globals, s *serve.Session) ui.Options {
 	// The TUI's own flags are the root command's, not serve's: a session
 	// starts as the binary does, following, with the default thresholds.
 	return ui.Options{Source: s.Src, Query: g.q, Loc: g.loc, Theme: th, AutoTheme: auto, Follow: true,
+		Label:  "served at " + s.Addr,
 		InTmux: envSet(s.Env, "TMUX"), Role: s.Role(), Restricted: !s.Super, ExportOverSSH: sshCommand(s.Addr) + " export"}
 }
 
