@@ -8,14 +8,22 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
-	"testing"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
 )
 
+// T is what the helpers need of a test (testing.TB has it); the serve
+// benchmark, not a test, brings its own.
+type T interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // Key is a new ed25519 key.
-func Key(t testing.TB) gossh.Signer {
+func Key(t T) gossh.Signer {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -36,7 +44,7 @@ func Dial(addr string, host gossh.PublicKey, k gossh.Signer) (*gossh.Client, err
 }
 
 // Run runs one command line: its stdout, stderr and exit status.
-func Run(t testing.TB, addr string, host gossh.PublicKey, k gossh.Signer, cmd string) (stdout, stderr string, code int) {
+func Run(t T, addr string, host gossh.PublicKey, k gossh.Signer, cmd string) (stdout, stderr string, code int) {
 	t.Helper()
 	c, err := Dial(addr, host, k)
 	if err != nil {
@@ -62,7 +70,7 @@ func Run(t testing.TB, addr string, host gossh.PublicKey, k gossh.Signer, cmd st
 }
 
 // Session dials and opens one session, both closed when the test ends.
-func Session(t testing.TB, addr string, host gossh.PublicKey, k gossh.Signer) *gossh.Session {
+func Session(t T, addr string, host gossh.PublicKey, k gossh.Signer) *gossh.Session {
 	t.Helper()
 	c, err := Dial(addr, host, k)
 	if err != nil {
