@@ -33,12 +33,21 @@ func (c *counting) After(ctx context.Context, after uint64, limit int) ([]activi
 	return c.Source.After(ctx, after, limit)
 }
 
-// TestServeSharesOnePoll: twenty tails over SSH cost the database one poll
-// per interval, not twenty.
-func TestServeSharesOnePoll(t *testing.T) {
+// hubServe is serve over a counting demo source with its Hub polling
+// every 20 ms, and bob's key.
+type hubServe struct {
+	addr string
+	host gossh.PublicKey
+	bob  gossh.Signer
+	hub  *follow.Hub
+	src  *counting
+}
+
+func startHubServe(t *testing.T) *hubServe {
+	t.Helper()
 	src := &counting{Source: demo.New(demo.Options{Seed: 1})}
 	hub := follow.NewHub(src, 0, 20*time.Millisecond, nil)
-	defer hub.Close()
+	t.Cleanup(hub.Close)
 	bob := sshtest.Key(t)
 	kf := filepath.Join(t.TempDir(), "keys")
 	if err := os.WriteFile(kf, []byte(`login="bob" `+string(gossh.MarshalAuthorizedKey(bob.PublicKey()))), 0o600); err != nil {
@@ -48,9 +57,9 @@ func TestServeSharesOnePoll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer watch.Close()
+	t.Cleanup(watch.Close)
 	host := sshtest.Key(t)
-	cfg := serveConfig(&globals{}, &serveFlags{maxSessions: 50, idleTimeout: time.Minute}, src, hub, watch, host,
+	cfg := serveConfig(&globals{}, &serveFlags{maxSessions: 80, idleTimeout: time.Minute}, src, hub, watch, host,
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv, err := serve.New(cfg)
 	if err != nil {
@@ -61,38 +70,72 @@ func TestServeSharesOnePoll(t *testing.T) {
 		t.Fatal(err)
 	}
 	go srv.Serve(ln)
-	defer func() {
+	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(ctx)
-	}()
+	})
+	return &hubServe{addr: ln.Addr().String(), host: host.PublicKey(), bob: bob, hub: hub, src: src}
+}
 
-	const tails = 20
-	for i := 0; i < tails; i++ {
-		s := sshtest.Session(t, ln.Addr().String(), host.PublicKey(), bob)
-		s.Stdout = io.Discard
-		if err := s.Start("tail -q cat:security"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	deadline := time.Now().Add(20 * time.Second)
-	for hub.Subscribers() < tails {
+// onePollEach waits until want sessions follow, then checks that twenty
+// of the hub's polls cost twenty reads, not one per session.
+func (h *hubServe) onePollEach(t *testing.T, want int) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for h.hub.Subscribers() < want {
 		if time.Now().After(deadline) {
-			t.Fatalf("only %d of %d tails subscribed", hub.Subscribers(), tails)
+			t.Fatalf("only %d of %d sessions follow", h.hub.Subscribers(), want)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	p0, a0 := hub.Polls(), src.after.Load()
-	for hub.Polls() < p0+20 {
+	p0, a0 := h.hub.Polls(), h.src.after.Load()
+	for h.hub.Polls() < p0+20 {
 		if time.Now().After(deadline) {
 			t.Fatal("the hub stopped polling")
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	polls, reads := hub.Polls()-p0, src.after.Load()-a0
+	polls, reads := h.hub.Polls()-p0, h.src.after.Load()-a0
 	// Each poll is one read of what is new (nothing is: the table is
 	// still); one poll may be under way as the counts are taken.
 	if reads > int64(polls)+1 {
-		t.Fatalf("%d tails made %d reads over %d polls", tails, reads, polls)
+		t.Fatalf("%d sessions made %d reads over %d polls", want, reads, polls)
 	}
+}
+
+// TestServeSharesOnePoll: twenty tails over SSH cost the database one poll
+// per interval, not twenty.
+func TestServeSharesOnePoll(t *testing.T) {
+	h := startHubServe(t)
+	const tails = 20
+	for i := 0; i < tails; i++ {
+		s := sshtest.Session(t, h.addr, h.host, h.bob)
+		s.Stdout = io.Discard
+		if err := s.Start("tail -q cat:security"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.onePollEach(t, tails)
+}
+
+// TestServeFiftyTimelinesShareOnePoll: fifty timelines following over SSH
+// (PTYs, the real UI) cost one poll per interval too.
+func TestServeFiftyTimelinesShareOnePoll(t *testing.T) {
+	h := startHubServe(t)
+	const sessions = 50
+	for i := 0; i < sessions; i++ {
+		s := sshtest.Session(t, h.addr, h.host, h.bob)
+		if err := s.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
+			t.Fatal(err)
+		}
+		s.Stdout = io.Discard
+		if _, err := s.StdinPipe(); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Shell(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.onePollEach(t, sessions)
 }
