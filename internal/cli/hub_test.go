@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -45,7 +48,12 @@ type hubServe struct {
 
 func startHubServe(t *testing.T) *hubServe {
 	t.Helper()
-	src := &counting{Source: demo.New(demo.Options{Seed: 1})}
+	return startHubServeOn(t, demo.New(demo.Options{Seed: 1}))
+}
+
+func startHubServeOn(t *testing.T, table source.Source) *hubServe {
+	t.Helper()
+	src := &counting{Source: table}
 	hub := follow.NewHub(src, 0, 20*time.Millisecond, nil)
 	t.Cleanup(hub.Close)
 	bob := sshtest.Key(t)
@@ -138,4 +146,71 @@ func TestServeFiftyTimelinesShareOnePoll(t *testing.T) {
 		}
 	}
 	h.onePollEach(t, sessions)
+}
+
+// TestStalledClientSlowsNoOne: a client that stops reading its timeline
+// (its SSH window fills, the server's writes to it block) holds up neither
+// the shared poll nor another session's tail. (Bubble Tea's renderer is
+// what blocks; the model goes on taking its share of the hub, so nothing
+// piles up for it either.)
+func TestStalledClientSlowsNoOne(t *testing.T) {
+	now := time.Now().UTC()
+	var rows []activity.Row
+	for id := uint64(1); id <= 200; id++ {
+		rows = append(rows, activity.Row{ID: id, Login: "bob", Type: "ActivityLog/UserSignedIn", Params: "a:0:{}", Created: now.Add(-time.Duration(200-id) * time.Second).Format(time.DateTime)})
+	}
+	table := demo.FromRows(rows, demo.Users)
+	h := startHubServeOn(t, table)
+
+	stalled := sshtest.Session(t, h.addr, h.host, h.bob)
+	if err := stalled.RequestPty("xterm-256color", 48, 160, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stalled.StdoutPipe(); err != nil { // never read
+		t.Fatal(err)
+	}
+	if err := stalled.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	// Resizes only once the session runs: charm.land/ssh v0.4.3 writes the
+	// window size it keeps without a lock while the session's setup reads
+	// it (the race detector sees it).
+	for h.hub.Subscribers() < 1 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	// Full redraws at new sizes fill the client's window (2 MB) well
+	// before the end.
+	for i := 0; i < 400; i++ {
+		stalled.WindowChange(30+i%20, 120+i%40)
+	}
+
+	tail := sshtest.Session(t, h.addr, h.host, h.bob)
+	out, err := tail.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tail.Start("tail --format ndjson -n 0"); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 64)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	for h.hub.Subscribers() < 2 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	for id := uint64(201); id <= 205; id++ {
+		table.Insert(activity.Row{ID: id, Login: "bob", Type: "ActivityLog/UserSignInFailed", Params: "a:0:{}", Created: time.Now().UTC().Format(time.DateTime)})
+		select {
+		case l := <-lines:
+			if !strings.Contains(l, `"id":`+strconv.FormatUint(id, 10)) {
+				t.Fatalf("the tail brought %s, want #%d", l, id)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("with a stalled client, #%d never reached the tail", id)
+		}
+	}
 }
