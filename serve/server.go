@@ -26,6 +26,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"matomo-audit/data/source"
+	"matomo-audit/internal/shellword"
 )
 
 // Defaults of the serve command.
@@ -298,7 +299,7 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 			sess.Exit(code)
 		}
 
-		args, err := words(sess.RawCommand())
+		args, err := shellword.Split(sess.RawCommand())
 		if err != nil {
 			fmt.Fprintln(sess.Stderr(), "matomo-audit: "+err.Error())
 			finish(2)

@@ -1,10 +1,9 @@
 package ui
 
 import (
-	"strings"
-
 	tea "charm.land/bubbletea/v2"
 
+	"matomo-audit/internal/shellword"
 	"matomo-audit/ui/cell"
 	"matomo-audit/ui/sshexport"
 )
@@ -37,19 +36,12 @@ func (m *Model) roleBadge(w int) string {
 func (m *Model) sshExportCommand() string {
 	s := m.srv.sshExport
 	if q := m.query.String(); q != "" {
-		s += " -q " + shellQuote(q)
+		s += " -q " + shellword.Quote(q)
 	}
 	if lo, hi, ok := m.span(); ok {
 		s += " --from-id " + cell.Itoa(lo) + " --to-id " + cell.Itoa(hi)
 	}
 	return s + " --format ndjson > events.ndjson"
-}
-
-// shellQuote quotes s as one word for a POSIX shell: inside single quotes
-// nothing is special but the quote itself, which is closed, escaped and
-// reopened.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // openSSHExport is e in a served session: a file written from here would

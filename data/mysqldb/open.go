@@ -20,6 +20,7 @@ import (
 
 	"matomo-audit/data/matomoconf"
 	"matomo-audit/data/source"
+	"matomo-audit/internal/shellword"
 )
 
 // Options says where to connect. The first of DSN, MatomoPath and
@@ -409,7 +410,7 @@ func shellQuote(s string) string {
 	}) < 0 {
 		return s
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return shellword.Quote(s)
 }
 
 func quoteUser(u string) string { return "'" + u + "'" }

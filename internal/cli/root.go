@@ -26,6 +26,7 @@ import (
 	"matomo-audit/data/source"
 	"matomo-audit/data/summary"
 	"matomo-audit/internal/argv"
+	"matomo-audit/internal/shellword"
 	"matomo-audit/internal/termsafe"
 	"matomo-audit/theme"
 )
@@ -282,7 +283,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 func strayArg(cmd *cobra.Command, arg string) error {
 	see := "(see " + cmd.CommandPath() + " --help)"
 	if strings.Contains(arg, ":") || strings.ContainsAny(arg, " \"") || strings.HasPrefix(arg, "-") {
-		return fmt.Errorf("unexpected argument %q: a query goes in -q, e.g. -q %s %s", arg, shellQuote(arg), see)
+		return fmt.Errorf("unexpected argument %q: a query goes in -q, e.g. -q %s %s", arg, shellword.Quote(arg), see)
 	}
 	if !cmd.HasSubCommands() {
 		return fmt.Errorf("unexpected argument %q: %s takes none %s", arg, cmd.CommandPath(), see)
@@ -301,8 +302,6 @@ func strayArg(cmd *cobra.Command, arg string) error {
 	}
 	return fmt.Errorf("unknown command %q for %s: the commands are %s %s", arg, cmd.CommandPath(), strings.Join(names, ", "), see)
 }
-
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // knownTheme says whether --theme names a theme. theme.ByName accepts any
 // name while NO_COLOR is set, so under NO_COLOR only the listed names are

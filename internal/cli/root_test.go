@@ -23,6 +23,7 @@ import (
 
 	"matomo-audit/data/dbtest"
 	"matomo-audit/data/demo"
+	"matomo-audit/internal/shellword"
 )
 
 var bin string
@@ -642,9 +643,9 @@ func onTerminal(t *testing.T, args ...string) string {
 	if runtime.GOOS != "linux" || err != nil {
 		t.Skip("needs Linux and util-linux script for a terminal")
 	}
-	line := shellQuote(bin)
+	line := shellword.Quote(bin)
 	for _, a := range args {
-		line += " " + shellQuote(a)
+		line += " " + shellword.Quote(a)
 	}
 	cmd := exec.Command(script, "-q", "-e", "-c", line, "/dev/null")
 	cmd.Env = append(os.Environ(), "MATOMO_AUDIT_DSN=")

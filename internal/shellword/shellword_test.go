@@ -1,4 +1,4 @@
-package serve
+package shellword
 
 import (
 	"slices"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestWords(t *testing.T) {
+func TestSplit(t *testing.T) {
 	for _, c := range []struct {
 		in   string
 		want []string
@@ -22,34 +22,34 @@ func TestWords(t *testing.T) {
 		{"\"\"", []string{""}},
 		{"$(rm -rf /) `id` *", []string{"$(rm", "-rf", "/)", "`id`", "*"}},
 	} {
-		got, err := words(c.in)
+		got, err := Split(c.in)
 		if err != nil || !slices.Equal(got, c.want) {
-			t.Errorf("words(%q) = %q, %v; want %q", c.in, got, err, c.want)
+			t.Errorf("Split(%q) = %q, %v; want %q", c.in, got, err, c.want)
 		}
 	}
 	for _, bad := range []string{"'open", `"open`, `a "b\"`} {
-		if _, err := words(bad); err == nil {
-			t.Errorf("words(%q) did not fail", bad)
+		if _, err := Split(bad); err == nil {
+			t.Errorf("Split(%q) did not fail", bad)
 		}
 	}
 }
 
-// FuzzWords: never panics, and quoting every word back in single quotes
+// FuzzSplit: never panics, and quoting every word back in single quotes
 // gives the same words.
-func FuzzWords(f *testing.F) {
+func FuzzSplit(f *testing.F) {
 	for _, s := range []string{"export -q ''", `a "b c" 'd'`, `\`, `"\`, "x\\\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		ws, err := words(s)
+		ws, err := Split(s)
 		if err != nil {
 			return
 		}
 		var q []string
 		for _, w := range ws {
-			q = append(q, "'"+strings.ReplaceAll(w, "'", `'\''`)+"'")
+			q = append(q, Quote(w))
 		}
-		again, err := words(strings.Join(q, " "))
+		again, err := Split(strings.Join(q, " "))
 		if err != nil || !slices.Equal(again, ws) {
 			t.Fatalf("%q -> %q -> %q (%v)", s, ws, again, err)
 		}

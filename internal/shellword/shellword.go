@@ -1,18 +1,21 @@
-package serve
+// Package shellword quotes and splits command lines as a POSIX shell
+// does, without expanding anything: the commands shown to people (an ssh
+// export line, a hint) and the SSH command lines serve receives.
+package shellword
 
 import (
 	"errors"
 	"strings"
 )
 
-// words splits an SSH command line into arguments as a POSIX shell splits
+// Split splits a command line into arguments as a POSIX shell splits
 // words, without expanding anything (no shell runs here): single quotes
 // keep everything, double quotes keep all but the escapes \" \\ \$ \` and
 // a backslash-newline, a backslash outside quotes escapes the next
 // character. An empty quoted word is an argument of its own, so
 // `export -q ”` asks for the empty query (the SSH library's own split
 // drops it).
-func words(s string) ([]string, error) {
+func Split(s string) ([]string, error) {
 	var out []string
 	var w strings.Builder
 	inWord := false
@@ -67,3 +70,7 @@ func words(s string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// Quote makes s one word for a POSIX shell: inside single quotes nothing
+// is special but the quote itself, which is closed, escaped and reopened.
+func Quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
