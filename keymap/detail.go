@@ -19,6 +19,12 @@ func last(b key.Binding) string {
 	return h[strings.LastIndex(h, "/")+1:]
 }
 
+// Relabel is b's keys with another description, for a screen where the
+// same keys mean something more particular ("esc: cancel").
+func Relabel(b key.Binding, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
+}
+
 // either is one entry for two bindings: "enter/esc back".
 func either(a, b key.Binding, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(append(a.Keys(), b.Keys()...)...), key.WithHelp(a.Help().Key+"/"+b.Help().Key, desc))
@@ -35,8 +41,7 @@ func (k KeyMap) scroll(desc string) key.Binding {
 
 // DetailFullHelp is the hint while the detail is full screen.
 func (k KeyMap) DetailFullHelp() []key.Binding {
-	raw := key.NewBinding(key.WithKeys(k.Raw.Keys()...), key.WithHelp(k.Raw.Help().Key, "stored text"))
-	return []key.Binding{k.scroll("scroll"), raw, either(k.Detail, k.Back, "back"), k.Quit}
+	return []key.Binding{k.scroll("scroll"), Relabel(k.Raw, "stored text"), either(k.Detail, k.Back, "back"), k.Quit}
 }
 
 // DetailFocusHelp is the hint while keys scroll the detail pane.

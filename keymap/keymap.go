@@ -169,12 +169,9 @@ func (k KeyMap) SummaryHelp() []key.Binding {
 // SummaryFullHelp is the ? screen over the summary: the same keys as the
 // timeline's, described for a list of lines.
 func (k KeyMap) SummaryFullHelp() [][]key.Binding {
-	relabel := func(b key.Binding, desc string) key.Binding {
-		return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
-	}
 	return [][]key.Binding{
-		{relabel(k.Up, "line up"), relabel(k.Down, "line down"), k.PageUp, k.PageDown, relabel(k.Oldest, "first line"), relabel(k.Newest, "last line")},
-		{k.Show, k.CopyQuery, k.Narrower, k.Wider, k.Help, relabel(k.Back, "cancel, or back to the timeline"), k.Quit},
+		{Relabel(k.Up, "line up"), Relabel(k.Down, "line down"), k.PageUp, k.PageDown, Relabel(k.Oldest, "first line"), Relabel(k.Newest, "last line")},
+		{k.Show, k.CopyQuery, k.Narrower, k.Wider, k.Help, Relabel(k.Back, "cancel, or back to the timeline"), k.Quit},
 	}
 }
 

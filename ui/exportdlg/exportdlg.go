@@ -17,6 +17,7 @@ import (
 
 	"matomo-audit/data/export"
 	"matomo-audit/data/query"
+	"matomo-audit/keymap"
 	"matomo-audit/ui/common"
 )
 
@@ -147,10 +148,6 @@ func (m *Model) Path() string { return m.path.Value() }
 // QuitAsked: quitting was asked for while writing, and waits for a yes.
 func (m *Model) QuitAsked() bool { return m.quitAsked }
 
-func relabel(b key.Binding, desc string) key.Binding {
-	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
-}
-
 // quitKey is Quit without the keys ForceQuit has: those quit at once,
 // never asking.
 func (m *Model) quitKey(desc string) key.Binding {
@@ -175,13 +172,13 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	switch {
 	case m.stage == writing && m.quitAsked:
-		return []key.Binding{m.quitOrYes("/", "quit and drop the export"), relabel(k.Deny, "keep writing")}
+		return []key.Binding{m.quitOrYes("/", "quit and drop the export"), keymap.Relabel(k.Deny, "keep writing")}
 	case m.stage == writing:
-		return []key.Binding{relabel(k.Back, "cancel the export"), m.quitKey("quit (asks first)"), relabel(k.ForceQuit, "cancel and quit")}
+		return []key.Binding{keymap.Relabel(k.Back, "cancel the export"), m.quitKey("quit (asks first)"), keymap.Relabel(k.ForceQuit, "cancel and quit")}
 	case m.stage == confirming:
-		return []key.Binding{relabel(k.Confirm, "overwrite"), relabel(k.Deny, "choose another name")}
+		return []key.Binding{keymap.Relabel(k.Confirm, "overwrite"), keymap.Relabel(k.Deny, "choose another name")}
 	}
-	return []key.Binding{relabel(k.Apply, "write"), relabel(k.Format, "JSON array / ndjson / CSV"), k.EditPath(), relabel(k.Back, "cancel")}
+	return []key.Binding{keymap.Relabel(k.Apply, "write"), keymap.Relabel(k.Format, "JSON array / ndjson / CSV"), k.EditPath(), keymap.Relabel(k.Back, "cancel")}
 }
 
 // FullHelp is the stage's keys.

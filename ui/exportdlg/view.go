@@ -9,6 +9,7 @@ import (
 
 	"matomo-audit/data/export"
 	"matomo-audit/internal/numfmt"
+	"matomo-audit/keymap"
 	"matomo-audit/ui/cell"
 	"matomo-audit/ui/common"
 )
@@ -38,10 +39,10 @@ func (m *Model) View() string {
 		b.WriteString(th.DlgValue.Render(cell.Fit(m.progressText(), inner, th.Ellipsis)))
 		b.WriteString("\n\n")
 		if m.quitAsked {
-			q := common.InlineHint([]key.Binding{m.quitOrYes(" or ", "quit"), relabel(k.Deny, "keep writing")})
+			q := common.InlineHint([]key.Binding{m.quitOrYes(" or ", "quit"), keymap.Relabel(k.Deny, "keep writing")})
 			b.WriteString(th.DlgWarn.Render(cell.Fit("Quit and drop this export? "+q, inner, th.Ellipsis)))
 		} else {
-			b.WriteString(th.DlgLabel.Render(common.InlineHint([]key.Binding{relabel(k.Back, "cancel (no file is left behind)"), m.quitKey("quit")})))
+			b.WriteString(th.DlgLabel.Render(common.InlineHint([]key.Binding{keymap.Relabel(k.Back, "cancel (no file is left behind)"), m.quitKey("quit")})))
 		}
 		return th.HelpBox.Render(b.String())
 	}
@@ -71,9 +72,9 @@ func (m *Model) View() string {
 	case m.errMsg != "":
 		b.WriteString(th.DlgWarn.Render(cell.Fit(cell.Safe(m.errMsg), inner, th.Ellipsis)))
 	case m.empty:
-		b.WriteString(th.DlgWarn.Render("nothing to export · " + common.InlineHint([]key.Binding{relabel(k.Back, "close")})))
+		b.WriteString(th.DlgWarn.Render("nothing to export · " + common.InlineHint([]key.Binding{keymap.Relabel(k.Back, "close")})))
 	default:
-		h := common.InlineHint([]key.Binding{relabel(k.Apply, "write"), k.Format, relabel(k.Back, "cancel")})
+		h := common.InlineHint([]key.Binding{keymap.Relabel(k.Apply, "write"), k.Format, keymap.Relabel(k.Back, "cancel")})
 		b.WriteString(th.DlgLabel.Render(cell.Fit(h+" · files are written 0600", inner, th.Ellipsis)))
 	}
 	return th.HelpBox.Render(b.String())

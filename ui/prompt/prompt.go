@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"matomo-audit/data/query"
+	"matomo-audit/keymap"
 	"matomo-audit/ui/cell"
 	"matomo-audit/ui/common"
 )
@@ -74,20 +75,16 @@ func (p *Model) TakesText() bool { return true }
 // SetSize gives the prompt its width.
 func (p *Model) SetSize(w, _ int) { p.w = w }
 
-func (p *Model) relabel(b key.Binding, k, desc string) key.Binding {
-	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(k, desc))
-}
-
 // ShortHelp is the keys the prompt handles besides editing.
 func (p *Model) ShortHelp() []key.Binding {
 	k := p.c.Keys
 	if p.kind == Time {
-		return []key.Binding{p.relabel(k.Apply, k.Apply.Help().Key, "go"), p.relabel(k.Back, k.Back.Help().Key, "cancel")}
+		return []key.Binding{keymap.Relabel(k.Apply, "go"), keymap.Relabel(k.Back, "cancel")}
 	}
 	hist := key.NewBinding(key.WithKeys(append(k.HistPrev.Keys(), k.HistNext.Keys()...)...),
 		key.WithHelp(k.HistPrev.Help().Key+"/"+k.HistNext.Help().Key, "earlier queries"))
-	return []key.Binding{k.Apply, p.relabel(k.Back, k.Back.Help().Key, "cancel"), hist,
-		p.relabel(k.ClearQuery, "empty or "+k.ClearQuery.Help().Key, "clear")}
+	return []key.Binding{k.Apply, keymap.Relabel(k.Back, "cancel"), hist,
+		key.NewBinding(key.WithKeys(k.ClearQuery.Keys()...), key.WithHelp("empty or "+k.ClearQuery.Help().Key, "clear"))}
 }
 
 // FullHelp: the prompt's keys (? is typed into it, so help does not open

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"matomo-audit/keymap"
 	"matomo-audit/ui/cell"
 	"matomo-audit/ui/common"
 )
@@ -30,13 +31,9 @@ func (m *Model) Place() common.Placement { return common.Box }
 // SetSize: the box is sized from the screen's width.
 func (m *Model) SetSize(w, _ int) { m.w = w }
 
-func relabel(b key.Binding, desc string) key.Binding {
-	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
-}
+func (m *Model) copyKey() key.Binding { return keymap.Relabel(m.c.Keys.Copy, "copy the command") }
 
-func (m *Model) copyKey() key.Binding { return relabel(m.c.Keys.Copy, "copy the command") }
-
-func (m *Model) closeKey() key.Binding { return relabel(m.c.Keys.Back, "close") }
+func (m *Model) closeKey() key.Binding { return keymap.Relabel(m.c.Keys.Back, "close") }
 
 // ShortHelp: copying, closing, quitting.
 func (m *Model) ShortHelp() []key.Binding {
