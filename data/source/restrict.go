@@ -324,3 +324,11 @@ func redact(sc *scope, events []activity.Event) {
 // Close implements Source without closing the wrapped source, which is
 // shared (see Restricted).
 func (r *Restricted) Close() error { return nil }
+
+// Hides reports whether src keeps some events from its caller now. Such
+// a caller may see numbers about their own events only: an id range or a
+// count over the table tells how much others did.
+func Hides(src Source) bool {
+	s, ok := src.(interface{ Scope() Scope })
+	return ok && !s.Scope().All
+}

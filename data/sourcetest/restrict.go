@@ -232,6 +232,11 @@ func checkSession(t *testing.T, src source.Source, r *source.Restricted, own str
 	if rep.Total != uint64(len(mine)) {
 		t.Errorf("summary counts %d events, want %d", rep.Total, len(mine))
 	}
+	// The window's ids are the table's; the report gives the session's
+	// own first and last instead.
+	if ids := IDs(mine); !rep.Own || len(ids) > 0 && (rep.FromID != ids[0] || rep.ToID != ids[len(ids)-1]) {
+		t.Errorf("summary ids %d..%d (own %v), want the first and last of %v", rep.FromID, rep.ToID, rep.Own, ids)
+	}
 	js, _ := json.Marshal(rep)
 	var text bytes.Buffer
 	if err := summary.WriteText(&text, &rep, time.UTC); err != nil {

@@ -124,7 +124,7 @@ func TestScenarioOnMariaDBAndDemo(t *testing.T) {
 	ctx := context.Background()
 	for _, w := range Windows {
 		var progress []uint64
-		got, err := Run(ctx, my, Options{Window: w, Now: now, Progress: func(done, total uint64) { progress = append(progress, done, total) }})
+		got, err := Run(ctx, my, Options{Window: w, Now: now, Progress: func(p Progress) { progress = append(progress, p.Done, p.Total) }})
 		if err != nil || !got.Complete {
 			t.Fatalf("%s: %v", w.Name, err)
 		}

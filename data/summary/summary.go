@@ -227,9 +227,19 @@ type Options struct {
 	BurstWithin time.Duration
 	// Top is how many users and categories are listed (default DefaultTop).
 	Top int
-	// Progress, when set, is called after every chunk with the ids
-	// covered so far and the size of the id range.
-	Progress func(done, total uint64)
+	// Progress, when set, is called after every chunk.
+	Progress func(Progress)
+}
+
+// Progress is how far a run has read: the ids covered so far of the
+// window's id range, and the events counted. For a source that hides
+// other people's events from its caller (source.Hides) the ids are the
+// table's, not the caller's, so they are left zero and Hidden is set;
+// Events, the caller's own, is all it says then.
+type Progress struct {
+	Done, Total uint64
+	Events      uint64
+	Hidden      bool
 }
 
 // Count is one row of a top list.
@@ -288,8 +298,12 @@ type Report struct {
 	BaseQuery string    `json:"base_query"`
 	Since     time.Time `json:"since"`   // start of the window (the oldest event when it has none)
 	Until     time.Time `json:"until"`   // the report's now, or the query's until: when earlier
-	FromID    uint64    `json:"from_id"` // the id range read
+	// FromID..ToID is the id range read; with Own, the ids of the first
+	// and last event counted: Own says the source showed only the
+	// caller's own events (a restricted served session).
+	FromID    uint64    `json:"from_id"`
 	ToID      uint64    `json:"to_id"`
+	Own       bool      `json:"own_events_only,omitempty"`
 	Total     uint64    `json:"events"`
 	// Users and Categories are the top lists; UserCount and
 	// CategoryCount how many distinct ones there were. Logins that differ
@@ -513,6 +527,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 		}
 	}
 	r.Since, r.FromID, r.ToID = since.UTC(), lo, hi
+	hidden := source.Hides(src)
 	q, err := query.Parse(base)
 	if err != nil {
 		return r, err
@@ -545,10 +560,15 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 			}
 			if err != nil {
 				t.finish()
+				ownIDs(&r, t, hidden || source.Hides(src))
 				return r, err
 			}
 			if o.Progress != nil {
-				o.Progress(b-lo+1, total)
+				p := Progress{Done: b - lo + 1, Total: total, Events: r.Total}
+				if hidden {
+					p = Progress{Events: r.Total, Hidden: true}
+				}
+				o.Progress(p)
 			}
 			if b == hi {
 				break
@@ -556,8 +576,20 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 		}
 	}
 	t.finish()
+	ownIDs(&r, t, hidden || source.Hides(src))
 	r.Complete = true
 	return r, nil
+}
+
+// ownIDs gives a report from a source that hid others' events the ids of
+// the caller's own first and last event instead of the window's: those
+// are the table's, and would tell how many events others had in it. The
+// source is asked again at the end, as a session can lose its rights
+// while the report runs.
+func ownIDs(r *Report, t *tally, hidden bool) {
+	if hidden {
+		r.Own, r.FromID, r.ToID = true, t.first, t.last
+	}
 }
 
 // tally accumulates a report from events in id order. Users and login
@@ -575,6 +607,8 @@ type tally struct {
 	items   map[int][]Item  // privilege changes by rank, oldest first
 	latest  time.Time
 	n       int
+	// first and last are the ids of the first and last event counted.
+	first, last uint64
 }
 
 // spellings counts one user's events by how the login was written.
@@ -621,6 +655,10 @@ func newTally(o Options, r *Report, base *query.Query) *tally {
 func (t *tally) add(e *activity.Event) {
 	r := t.r
 	r.Total++
+	if t.first == 0 {
+		t.first = e.ID
+	}
+	t.last = e.ID
 	fold := query.FoldLogin(e.Login)
 	u := t.users[fold]
 	if u == nil {

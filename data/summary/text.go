@@ -65,9 +65,14 @@ func WriteText(w io.Writer, r *Report, loc *time.Location) error {
 	}
 	fmt.Fprintf(bw, "Activity summary, %s: %s to %s %s\n", termsafe.Clean(window), ts(r.Since), ts(r.Until), zone)
 	fmt.Fprintf(bw, "filter   %s\n", termsafe.Clean(filter))
-	if r.FromID > r.ToID || r.ToID == 0 {
+	switch {
+	case r.Own && r.Total == 0:
+		fmt.Fprintln(bw, "events   none of your own")
+	case r.Own:
+		fmt.Fprintf(bw, "events   %s of your own (ids %s..%s)\n", numfmt.Thousands(r.Total), numfmt.Thousands(r.FromID), numfmt.Thousands(r.ToID))
+	case r.FromID > r.ToID || r.ToID == 0:
 		fmt.Fprintf(bw, "events   %s (no ids in the window)\n", numfmt.Thousands(r.Total))
-	} else {
+	default:
 		fmt.Fprintf(bw, "events   %s (ids %s..%s read)\n", numfmt.Thousands(r.Total), numfmt.Thousands(r.FromID), numfmt.Thousands(r.ToID))
 	}
 	if !r.Complete {

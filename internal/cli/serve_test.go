@@ -175,6 +175,12 @@ func TestServeOverSSH(t *testing.T) {
 	if code != 0 || strings.Contains(out, "alice") || strings.Contains(out, "mallory") || !strings.Contains(out, "bob") {
 		t.Errorf("bob's summary shows others, or not bob (exit %d):\n%s", code, out)
 	}
+	// The window's ids would say how many events others had: bob is
+	// told the ids of his own first and last (2 and 7, of 1..8).
+	out, _, code = s.ssh(bob, "summary -w all")
+	if code != 0 || !strings.Contains(out, "events   3 of your own (ids 2..7)") || strings.Contains(out, "..8") {
+		t.Errorf("bob's summary text (exit %d):\n%s", code, out)
+	}
 	out, _, _ = s.ssh(bob, "-n 100")
 	if strings.Contains(out, "alice") || strings.Contains(out, "mallory") {
 		t.Errorf("bob's list shows others:\n%s", out)

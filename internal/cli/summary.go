@@ -108,10 +108,10 @@ func runSummary(ctx context.Context, g *globals, f *summaryFlags, stdout, stderr
 	// a terminal only, and leave no trace of it in the output.
 	shown := false
 	if fd, ok := stderr.(*os.File); ok && isTerminal(fd) {
-		opts.Progress = func(done, total uint64) {
-			if done < total {
+		opts.Progress = func(p summary.Progress) {
+			if p.Done < p.Total {
 				shown = true
-				fmt.Fprintf(stderr, "\rreading the window: %d%% of %s ids ", done*100/total, numfmt.Thousands(total))
+				fmt.Fprintf(stderr, "\rreading the window: %d%% of %s ids ", p.Done*100/p.Total, numfmt.Thousands(p.Total))
 			}
 		}
 	}

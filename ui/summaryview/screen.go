@@ -70,8 +70,8 @@ type Model struct {
 // Its result names it by pointer, so a result is taken only by the screen
 // that started that very run, never by a later run or a later opening.
 type run struct {
-	cancel      context.CancelFunc
-	done, total atomic.Uint64
+	cancel   context.CancelFunc
+	progress atomic.Pointer[summary.Progress]
 }
 
 type (
@@ -165,10 +165,7 @@ func (m *Model) start() tea.Cmd {
 	o := summary.Options{
 		Query: m.query(), Window: m.window, Now: m.c.Now(), Loc: m.c.Loc, Buckets: sparkBuckets(m.c.Width),
 		BurstMin: m.burstMin, BurstWithin: m.burstWithin,
-		Progress: func(done, total uint64) {
-			r.total.Store(total)
-			r.done.Store(done)
-		},
+		Progress: func(p summary.Progress) { r.progress.Store(&p) },
 	}
 	do := func() tea.Msg {
 		defer cancel()

@@ -182,3 +182,26 @@ func TestRebound(t *testing.T) {
 		t.Errorf("x: %#v", in)
 	}
 }
+
+// TestProgressHidesTheTable: while a report runs, the screen says how far
+// through the window's ids it is; a session that may see only its own
+// events is told how many of those it has counted instead, as the ids are
+// the table's.
+func TestProgressHidesTheTable(t *testing.T) {
+	for _, restricted := range []bool{false, true} {
+		src := demoSource()
+		if restricted {
+			src = source.Restrict(src, "bob")
+		}
+		m, cmd := open(t, newCommon(t, src, keymap.Default()), "")
+		done := cmd() // the run, not yet handed to the screen
+		busy := m.Busy()
+		if restricted != !strings.Contains(busy, "reading ids") || restricted != strings.Contains(busy, "of yours so far") {
+			t.Errorf("restricted %v: busy %q", restricted, busy)
+		}
+		m.Update(done)
+		if r := m.Report(); r == nil || r.Own != restricted || restricted && r.Total == 0 {
+			t.Errorf("restricted %v: report %+v", restricted, r)
+		}
+	}
+}

@@ -60,12 +60,18 @@ func (m *Model) view(w, h int) []string {
 
 // progress says how far the run has read.
 func (m *Model) progress() string {
-	done, total := m.run.done.Load(), m.run.total.Load()
+	p := m.run.progress.Load()
 	name := cell.Safe(m.inForce().Name)
-	if total == 0 {
+	switch {
+	case p == nil:
+		return "summary " + name + ": finding the window…"
+	case p.Hidden:
+		// How far through the table's ids would tell how much others did.
+		return fmt.Sprintf("summary %s: reading… %s of yours so far", name, numfmt.Many(p.Events, "event"))
+	case p.Total == 0:
 		return "summary " + name + ": finding the window…"
 	}
-	return fmt.Sprintf("summary %s: reading ids %s of %s (%d%%)", name, numfmt.Short(done), numfmt.Short(total), done*100/total)
+	return fmt.Sprintf("summary %s: reading ids %s of %s (%d%%)", name, numfmt.Short(p.Done), numfmt.Short(p.Total), p.Done*100/p.Total)
 }
 
 // windowName is how the title says the window.
