@@ -14,6 +14,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	gossh "golang.org/x/crypto/ssh"
 
 	"matomo-audit/data/demo"
@@ -81,18 +82,25 @@ func (a *access) SetNone()             { a.set("none") }
 func (a *access) set(s string)         { a.mu.Lock(); a.what = s; a.mu.Unlock() }
 func (a *access) get() string          { a.mu.Lock(); defer a.mu.Unlock(); return a.what }
 
-// model is the faked TUI: it tells the test its sizes and messages.
+// model is the faked TUI: it tells the test its sizes and messages, and
+// what it learnt of the client's terminal (colour profile, background).
 type model struct {
 	sizes chan tea.WindowSizeMsg
 	msgs  chan tea.Msg
+	term  chan tea.Msg
 }
 
 type endMsg struct{ reason string }
 type accessMsg struct{ role string }
 
-func (m *model) Init() tea.Cmd { return nil }
+func (m *model) Init() tea.Cmd { return tea.RequestBackgroundColor }
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case tea.ColorProfileMsg, tea.BackgroundColorMsg:
+		select {
+		case m.term <- msg:
+		default: // a test that does not look
+		}
 	case tea.WindowSizeMsg:
 		m.sizes <- msg
 	case endMsg:
@@ -138,7 +146,7 @@ func startRig(t *testing.T, cfg Config) *rig {
 	t.Helper()
 	host := sshtest.Key(t)
 	r := &rig{t: t, hostKey: host.PublicKey(), keys: &lockedKeys{k: keyring{}}, users: &accounts{m: map[string]Account{}},
-		access: &access{}, model: &model{sizes: make(chan tea.WindowSizeMsg, 64), msgs: make(chan tea.Msg, 8)},
+		access: &access{}, model: &model{sizes: make(chan tea.WindowSizeMsg, 64), msgs: make(chan tea.Msg, 8), term: make(chan tea.Msg, 8)},
 		log: &bytes.Buffer{}, logMu: &sync.Mutex{}, execs: make(chan []string, 8)}
 	src := demo.New(demo.Options{Seed: 1})
 	cfg.Listen = "127.0.0.1:0"
@@ -330,6 +338,83 @@ func TestQuickResizesEndAtTheLastSize(t *testing.T) {
 	in.Write([]byte("q"))
 	if err := s.Wait(); err != nil {
 		t.Fatalf("q did not end the session cleanly: %v", err)
+	}
+}
+
+// TestTerminalIsTheClients: colours come from the client's TERM and its
+// NO_COLOR (sent with SendEnv), never from the server's environment, and
+// the background colour query is answered by the client's terminal.
+func TestTerminalIsTheClients(t *testing.T) {
+	t.Setenv("NO_COLOR", "1") // the server's: no session may follow it
+	t.Setenv("COLORTERM", "truecolor")
+	r := startRig(t, Config{})
+	alice := r.user("alice", Account{Super: true})
+	for _, c := range []struct {
+		term, noColor string
+		want          colorprofile.Profile
+		dark          bool
+	}{
+		{"xterm-256color", "", colorprofile.ANSI256, false},
+		{"xterm-256color", "1", colorprofile.Ascii, true},
+		{"xterm", "", colorprofile.ANSI, true},
+	} {
+		s := sshtest.Session(t, r.addr, r.hostKey, alice)
+		if c.noColor != "" {
+			if err := s.Setenv("NO_COLOR", c.noColor); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.RequestPty(c.term, 24, 80, gossh.TerminalModes{}); err != nil {
+			t.Fatal(err)
+		}
+		in, _ := s.StdinPipe()
+		out, _ := s.StdoutPipe()
+		if err := s.Shell(); err != nil {
+			t.Fatal(err)
+		}
+		// The client's terminal: it answers the background query (OSC 11)
+		// with white or black.
+		go func() {
+			var seen []byte
+			buf := make([]byte, 4096)
+			for {
+				n, err := out.Read(buf)
+				seen = append(seen, buf[:n]...)
+				if bytes.Contains(seen, []byte("\x1b]11;?")) {
+					bg := "ffff/ffff/ffff"
+					if c.dark {
+						bg = "0000/0000/0000"
+					}
+					in.Write([]byte("\x1b]11;rgb:" + bg + "\x1b\\"))
+					seen = nil
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+		var profile *colorprofile.Profile
+		var dark *bool
+		deadline := time.After(10 * time.Second)
+		for profile == nil || dark == nil {
+			select {
+			case msg := <-r.model.term:
+				switch msg := msg.(type) {
+				case tea.ColorProfileMsg:
+					profile = &msg.Profile
+				case tea.BackgroundColorMsg:
+					d := msg.IsDark()
+					dark = &d
+				}
+			case <-deadline:
+				t.Fatalf("%s NO_COLOR=%q: profile %v, dark %v", c.term, c.noColor, profile, dark)
+			}
+		}
+		if *profile != c.want || *dark != c.dark {
+			t.Errorf("%s NO_COLOR=%q: profile %v dark %v, want %v dark %v", c.term, c.noColor, *profile, *dark, c.want, c.dark)
+		}
+		in.Write([]byte("q"))
+		s.Wait()
 	}
 }
 

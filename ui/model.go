@@ -197,10 +197,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.tl.clamp(m.timelineRows())
 		return m.prefetch()
 	case tea.BackgroundColorMsg:
-		if m.auto {
-			if t, ok := theme.ByName("auto", msg.IsDark()); ok {
-				m.c.SetTheme(t)
-			}
+		// Whoever set AutoTheme has ruled out NO_COLOR: the process's
+		// own, or a served client's. theme.ByName would read the
+		// process's environment, which over SSH is the server's.
+		if m.auto && msg.IsDark() {
+			m.c.SetTheme(theme.Dark())
+		} else if m.auto {
+			m.c.SetTheme(theme.Light())
 		}
 		return nil
 	case pageMsg:

@@ -296,15 +296,15 @@ type Report struct {
 	// start added as since: when the query did not set it. Total counts
 	// what it shows.
 	BaseQuery string    `json:"base_query"`
-	Since     time.Time `json:"since"`   // start of the window (the oldest event when it has none)
-	Until     time.Time `json:"until"`   // the report's now, or the query's until: when earlier
+	Since     time.Time `json:"since"` // start of the window (the oldest event when it has none)
+	Until     time.Time `json:"until"` // the report's now, or the query's until: when earlier
 	// FromID..ToID is the id range read; with Own, the ids of the first
 	// and last event counted: Own says the source showed only the
 	// caller's own events (a restricted served session).
-	FromID    uint64    `json:"from_id"`
-	ToID      uint64    `json:"to_id"`
-	Own       bool      `json:"own_events_only,omitempty"`
-	Total     uint64    `json:"events"`
+	FromID uint64 `json:"from_id"`
+	ToID   uint64 `json:"to_id"`
+	Own    bool   `json:"own_events_only,omitempty"`
+	Total  uint64 `json:"events"`
 	// Users and Categories are the top lists; UserCount and
 	// CategoryCount how many distinct ones there were. Logins that differ
 	// only in case are one user, as user: matches them, listed under
