@@ -28,11 +28,11 @@ import (
 // the faked model reports what it was given on channels, so tests wait on
 // its state, never on bytes of a terminal stream.
 
-type keyring map[string]string // marshalled key -> login
+type keyring map[string]Identity // marshalled key -> whose
 
-func (k keyring) Lookup(key gossh.PublicKey) (string, bool) {
-	l, ok := k[string(key.Marshal())]
-	return l, ok
+func (k keyring) Lookup(key gossh.PublicKey) (Identity, bool) {
+	id, ok := k[string(key.Marshal())]
+	return id, ok
 }
 
 type lockedKeys struct {
@@ -40,7 +40,7 @@ type lockedKeys struct {
 	k  keyring
 }
 
-func (l *lockedKeys) Lookup(key gossh.PublicKey) (string, bool) {
+func (l *lockedKeys) Lookup(key gossh.PublicKey) (Identity, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.k.Lookup(key)
@@ -129,6 +129,7 @@ type rig struct {
 	log     *bytes.Buffer
 	logMu   *sync.Mutex
 	execs   chan []string
+	guarded chan Identity // whom each session's source was made for
 }
 
 type syncWriter struct {
@@ -147,14 +148,20 @@ func startRig(t *testing.T, cfg Config) *rig {
 	host := sshtest.Key(t)
 	r := &rig{t: t, hostKey: host.PublicKey(), keys: &lockedKeys{k: keyring{}}, users: &accounts{m: map[string]Account{}},
 		access: &access{}, model: &model{sizes: make(chan tea.WindowSizeMsg, 64), msgs: make(chan tea.Msg, 8), term: make(chan tea.Msg, 8)},
-		log: &bytes.Buffer{}, logMu: &sync.Mutex{}, execs: make(chan []string, 8)}
+		log: &bytes.Buffer{}, logMu: &sync.Mutex{}, execs: make(chan []string, 8), guarded: make(chan Identity, 64)}
 	src := demo.New(demo.Options{Seed: 1})
 	cfg.Listen = "127.0.0.1:0"
 	cfg.HostKey = host
 	cfg.Keys = r.keys
 	cfg.Account = r.users.get
 	cfg.Log = slog.New(slog.NewTextHandler(syncWriter{r.logMu, r.log}, nil))
-	cfg.Guard = func() (source.Source, Access) { return src, r.access }
+	cfg.Guard = func(id Identity) (source.Source, Access, error) {
+		select {
+		case r.guarded <- id:
+		default: // a test that does not look
+		}
+		return src, r.access, nil
+	}
 	cfg.TUI = func(s *Session) (tea.Model, func() string) { return r.model, func() string { return "" } }
 	cfg.AccessMsg = func(s *Session) tea.Msg { return accessMsg{s.Role()} }
 	cfg.EndMsg = func(reason string) tea.Msg { return endMsg{reason} }
@@ -199,10 +206,19 @@ func startRig(t *testing.T, cfg Config) *rig {
 func (r *rig) user(login string, acct Account) gossh.Signer {
 	k := sshtest.Key(r.t)
 	r.keys.mu.Lock()
-	r.keys.k[string(k.PublicKey().Marshal())] = login
+	r.keys.k[string(k.PublicKey().Marshal())] = Identity{Login: login}
 	r.keys.mu.Unlock()
 	acct.Found = true
 	r.users.set(login, acct)
+	return k
+}
+
+// viewKey is a key for a shared view, with a login or without.
+func (r *rig) viewKey(id Identity) gossh.Signer {
+	k := sshtest.Key(r.t)
+	r.keys.mu.Lock()
+	r.keys.k[string(k.PublicKey().Marshal())] = id
+	r.keys.mu.Unlock()
 	return k
 }
 
@@ -246,6 +262,40 @@ func TestExecRunsWithTheSessionsRoleAndStatus(t *testing.T) {
 	}
 	if got := r.access.get(); got != "only bob" {
 		t.Fatalf("bob's access is %q", got)
+	}
+}
+
+// TestViewKeys: a view key without a login is no Matomo user and is not
+// looked up as one; its session's source is made for the view, and its
+// role names it. With a login, the login's rules apply within the view.
+func TestViewKeys(t *testing.T) {
+	r := startRig(t, Config{})
+	r.user("bob", Account{})
+	oncall := r.viewKey(Identity{View: "oncall", Query: "cat:security"})
+	bobs := r.viewKey(Identity{Login: "bob", View: "mine", Query: "type:*Failed"})
+	for _, c := range []struct {
+		key          gossh.Signer
+		id           Identity
+		role, access string
+	}{
+		{oncall, Identity{View: "oncall", Query: "cat:security"}, "view oncall", "all"},
+		{bobs, Identity{Login: "bob", View: "mine", Query: "type:*Failed"}, "bob · own activity only · view mine", "only bob"},
+	} {
+		out, stderr, code := r.run(c.key, "whoami")
+		if want := c.id.Login + " ran whoami as " + c.role + "\n"; code != 0 || out != want {
+			t.Errorf("%s: %q %q exit %d, want %q", c.role, out, stderr, code, want)
+		}
+		if got := <-r.guarded; got != c.id {
+			t.Errorf("%s: source made for %+v, want %+v", c.role, got, c.id)
+		}
+		if got := r.access.get(); got != c.access {
+			t.Errorf("%s: access %q, want %q", c.role, got, c.access)
+		}
+	}
+	// A view without a login never reads the user table: no such user is
+	// there, and it got in.
+	if (&Session{View: "oncall"}).Restricted() != true || (&Session{Login: "alice", Super: true, View: "v"}).Restricted() != true || (&Session{Login: "alice", Super: true}).Restricted() {
+		t.Error("Restricted: a view must hide table-wide totals, a plain super user sees them")
 	}
 }
 

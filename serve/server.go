@@ -43,7 +43,14 @@ const (
 
 // Keys says whose a key is (the keys file).
 type Keys interface {
-	Lookup(key gossh.PublicKey) (login string, ok bool)
+	Lookup(key gossh.PublicKey) (Identity, bool)
+}
+
+// Identity is who a key stands for: a Matomo login, a shared view (a
+// name and its query), or both (the login's own events within the view).
+type Identity struct {
+	Login       string
+	View, Query string
 }
 
 // Account is what Matomo's user table says of a login.
@@ -68,7 +75,11 @@ type Access interface {
 
 // Session is one person connected, as the TUI and the commands see it.
 type Session struct {
+	// Login is the Matomo login, "" for a shared view without one.
 	Login string
+	// View is the shared view's name, "" for none; everything the
+	// session reads is within the view's query.
+	View string
 	// Super is the role as last read from Matomo.
 	Super bool
 	// Src is the session's source, restricted to what Login may see.
@@ -83,10 +94,30 @@ type Session struct {
 
 // Role names the session's access for the status bar.
 func (s *Session) Role() string {
-	if s.Super {
-		return s.Login + " · super user"
+	role := s.Login + " · own activity only"
+	switch {
+	case s.Login == "":
+		return "view " + s.View
+	case s.Super:
+		role = s.Login + " · super user"
 	}
-	return s.Login + " · own activity only"
+	if s.View != "" {
+		role += " · view " + s.View
+	}
+	return role
+}
+
+// Restricted: the session may not see everything, so no table-wide
+// totals either.
+func (s *Session) Restricted() bool { return !s.Super || s.View != "" }
+
+// Name is who the session is in logs and messages: the login, or the
+// view's name for a view without one.
+func (s *Session) Name() string {
+	if s.Login == "" {
+		return "view " + s.View
+	}
+	return s.Login
 }
 
 // Config is what a Server needs.
@@ -100,8 +131,10 @@ type Config struct {
 	Log         *slog.Logger
 	// Account reads a login's row of <prefix>user.
 	Account func(ctx context.Context, login string) (Account, error)
-	// Guard gives a session its own view of the server's source.
-	Guard func() (source.Source, Access)
+	// Guard gives a session its own view of the server's source, within
+	// the key's shared view when it has one (an error if the view's query
+	// is not one).
+	Guard func(id Identity) (source.Source, Access, error)
 	// TUI builds the program's model for a terminal session, and what to
 	// run once the program is over (however it ended: a dropped
 	// connection ends it without the model's own quit), which says why
@@ -225,8 +258,8 @@ func (s *Server) connected(ctx ssh.Context, conn net.Conn) net.Conn {
 }
 
 func (s *Server) auth(ctx ssh.Context, key ssh.PublicKey) bool {
-	login, ok := s.cfg.Keys.Lookup(key)
-	s.cfg.Log.Info("auth", "remote", ctx.RemoteAddr().String(), "key", gossh.FingerprintSHA256(key), "login", login, "ok", ok)
+	id, ok := s.cfg.Keys.Lookup(key)
+	s.cfg.Log.Info("auth", "remote", ctx.RemoteAddr().String(), "key", gossh.FingerprintSHA256(key), "login", id.Login, "view", id.View, "ok", ok)
 	return ok
 }
 
@@ -260,11 +293,12 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 			refuse(1, "sign in with a key")
 			return
 		}
-		login, ok := s.cfg.Keys.Lookup(key)
+		id, ok := s.cfg.Keys.Lookup(key)
 		if !ok {
 			refuse(1, "this key is no longer in the keys file")
 			return
 		}
+		login := id.Login
 		if n := s.active.Add(1); n > int64(s.cfg.MaxSessions) {
 			s.active.Add(-1)
 			refuse(1, fmt.Sprintf("the server is full (%d sessions): try again later", s.cfg.MaxSessions))
@@ -276,26 +310,36 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 		defer cancel()
 		stop := context.AfterFunc(s.stop, cancel)
 		defer stop()
-		acct, err := s.cfg.Account(ctx, login)
-		if msg := refusal(login, acct, err); msg != "" {
-			refuse(1, msg)
+		// A view without a login is no Matomo user: it sees what the
+		// view's query matches, as far as the key's owner chose.
+		var acct Account
+		if login != "" {
+			a, err := s.cfg.Account(ctx, login)
+			if msg := refusal(login, a, err); msg != "" {
+				refuse(1, msg)
+				return
+			}
+			if acct = a; a.Login != "" {
+				login = a.Login
+			}
+		}
+		id.Login = login
+		src, access, err := s.cfg.Guard(id)
+		if err != nil {
+			refuse(1, err.Error())
 			return
 		}
-		if acct.Login != "" {
-			login = acct.Login
-		}
-		src, access := s.cfg.Guard()
-		se := &Session{Login: login, Super: acct.Super, Src: src, Env: sess.Environ(), Addr: sess.LocalAddr().String()}
-		if se.Super {
-			access.SetAll()
+		se := &Session{Login: login, View: id.View, Super: acct.Super, Src: src, Env: sess.Environ(), Addr: sess.LocalAddr().String()}
+		if se.Super || login == "" {
+			access.SetAll() // within the view, if the key has one
 		} else {
 			access.SetOnly(login)
 		}
-		s.cfg.Log.Info("session start", "login", login, "role", se.Role(), "key", fp, "remote", remote, "command", sess.RawCommand() != "")
+		s.cfg.Log.Info("session start", "login", login, "view", id.View, "role", se.Role(), "key", fp, "remote", remote, "command", sess.RawCommand() != "")
 		// Logged before the exit status goes out: once the client has it,
 		// the session is over for whoever reads the log.
 		finish := func(code int) {
-			s.cfg.Log.Info("session end", "login", login, "key", fp, "remote", remote, "duration", time.Since(start).Round(time.Millisecond).String(), "exit", code)
+			s.cfg.Log.Info("session end", "login", login, "view", id.View, "key", fp, "remote", remote, "duration", time.Since(start).Round(time.Millisecond).String(), "exit", code)
 			sess.Exit(code)
 		}
 
@@ -371,6 +415,9 @@ func refusal(login string, a Account, err error) string {
 // removed (or turned back into a pending invite) sees nothing more and is
 // ended. changed (nil for a command) hears of a new role.
 func (s *Server) recheck(ctx context.Context, se *Session, access Access, end func(string), changed func(*Session)) {
+	if se.Login == "" {
+		return // a view without a login has no account to lose
+	}
 	t := time.NewTicker(s.cfg.Recheck)
 	defer t.Stop()
 	super := se.Super

@@ -28,6 +28,10 @@ import (
 //     the rows of others come back redacted: the id and nothing else.
 //     IDs, Bounds and FindTime give ids only and pass through.
 //
+// A shared view (GuardView) narrows all of that once more by the view's
+// query, fixed for the session: what the key's owner chose to share is
+// the most any query of the session can find.
+//
 // What it lets through (its Scope) can change while it is in use, for a
 // super user demoted in Matomo while connected: every method reads the
 // scope once per call, so a call sees one scope from start to end, and the
@@ -36,7 +40,13 @@ import (
 // Close does not close the wrapped source: one source is shared by many
 // restricted sessions, and it belongs to whoever opened it.
 type Restricted struct {
-	src   Source
+	src Source
+	// view is a shared view's filter (nil for none): fixed for the
+	// Restricted's life and applied on top of every scope, All included.
+	view *query.Filter
+	// owner is the login of a view's key, "" for none: a super user's
+	// view keeps reading their own account, not everyone's.
+	owner string
 	scope atomic.Pointer[scope]
 
 	// Narrow remembers its last answers by filter and scope: the MySQL
@@ -57,17 +67,19 @@ type narrowed struct {
 // Scope is what a Restricted lets through: every event when All is set,
 // otherwise the events of Login (compared as user:Login compares: case
 // ignored, the way Matomo's _ci login column does, so a failed sign-in
-// typed as "Bob" is bob's). The zero Scope lets nothing through.
+// typed as "Bob" is bob's). The zero Scope lets nothing through. View is
+// set when a shared view's query limits it further (see GuardView).
 type Scope struct {
 	All   bool
 	Login string
+	View  bool
 }
 
 // scope is a Scope compiled once per change; its pointer identifies it in
 // Narrow's memo.
 type scope struct {
 	Scope
-	only *query.Filter // nil when All
+	only *query.Filter // nil when everything passes
 }
 
 // Narrower is implemented by sources that limit what their callers may
@@ -88,7 +100,19 @@ var (
 // or SetOnly says otherwise: a session whose rights are not known yet
 // sees nothing rather than everything.
 func Guard(src Source) *Restricted {
-	r := &Restricted{src: src}
+	return GuardView(src, nil, "")
+}
+
+// GuardView is Guard for a shared view: whatever SetAll or SetOnly later
+// let through is further limited to the events view matches, for the
+// Restricted's whole life. login is the view key's own login ("" for a
+// view without one); it is the only account the session may read. A nil
+// view is Guard.
+func GuardView(src Source, view *query.Filter, login string) *Restricted {
+	if view.MatchAll() {
+		view = nil
+	}
+	r := &Restricted{src: src, view: view, owner: login}
 	r.Set(Scope{})
 	return r
 }
@@ -103,8 +127,11 @@ func Restrict(src Source, login string) *Restricted {
 
 // Set changes what r lets through, for every call that starts after it.
 func (r *Restricted) Set(s Scope) {
+	s.View = r.view != nil
 	sc := &scope{Scope: s}
 	switch {
+	case s.All && r.view != nil:
+		sc.Login = r.owner
 	case s.All:
 		sc.Login = ""
 	case s.Login != "":
@@ -117,6 +144,9 @@ func (r *Restricted) Set(s Scope) {
 		// No account has an empty login; user:"" would also let the
 		// redacted rows of After through, whose login is empty.
 		sc.only = nothing()
+	}
+	if r.view != nil {
+		sc.only = r.view.And(sc.only)
 	}
 	r.scope.Store(sc)
 }
@@ -158,7 +188,7 @@ func (r *Restricted) Narrow(f *query.Filter) *query.Filter {
 }
 
 func (r *Restricted) narrow(sc *scope, f *query.Filter) *query.Filter {
-	if sc.All {
+	if sc.only == nil {
 		return f
 	}
 	r.mu.Lock()
@@ -174,7 +204,7 @@ func (r *Restricted) narrow(sc *scope, f *query.Filter) *query.Filter {
 	return out
 }
 
-func (sc *scope) allows(e *activity.Event) bool { return sc.All || sc.only.Match(e) }
+func (sc *scope) allows(e *activity.Event) bool { return sc.only == nil || sc.only.Match(e) }
 
 // empty: the scope lets nothing through, so reads can be skipped.
 func (sc *scope) empty() bool { return !sc.All && sc.Login == "" }
@@ -192,7 +222,7 @@ func (r *Restricted) Page(ctx context.Context, req Request) (Page, error) {
 	}
 	req.Filter = r.narrow(sc, req.Filter)
 	p, err := r.src.Page(ctx, req)
-	if sc.All {
+	if sc.only == nil {
 		return p, err
 	}
 	kept := p.Events[:0]
@@ -245,9 +275,11 @@ func (r *Restricted) FindTime(ctx context.Context, t time.Time) (uint64, error) 
 func (r *Restricted) Users(ctx context.Context) ([]User, error) {
 	sc := r.scope.Load()
 	switch {
-	case sc.All:
+	case sc.All && !sc.View:
 		return r.src.Users(ctx)
-	case sc.empty():
+	case sc.empty() || sc.Login == "":
+		// A view without a login is for people who may have no Matomo
+		// account: Matomo's user list is not theirs to read.
 		return nil, ctx.Err()
 	}
 	u, found, err := r.account(ctx, sc, sc.Login)
@@ -269,11 +301,11 @@ func (r *Restricted) Account(ctx context.Context, login string) (User, bool, err
 }
 
 func (r *Restricted) account(ctx context.Context, sc *scope, login string) (User, bool, error) {
-	if sc.All {
+	if sc.All && !sc.View {
 		return r.src.Account(ctx, login)
 	}
 	own := query.FoldLogin(sc.Login)
-	if sc.empty() || query.FoldLogin(login) != own {
+	if sc.empty() || sc.Login == "" || query.FoldLogin(login) != own {
 		return User{}, false, nil
 	}
 	u, found, err := r.src.Account(ctx, login)
@@ -330,5 +362,5 @@ func (r *Restricted) Close() error { return nil }
 // count over the table tells how much others did.
 func Hides(src Source) bool {
 	s, ok := src.(interface{ Scope() Scope })
-	return ok && !s.Scope().All
+	return ok && (!s.Scope().All || s.Scope().View)
 }

@@ -105,6 +105,7 @@ func CheckRestricted(t *testing.T, src source.Source, insert Inserter) {
 			t.Errorf("bob's events are by %q, want %q", got, want)
 		}
 	})
+	t.Run("shared views", func(t *testing.T) { checkViews(t, src, all) })
 	t.Run("demoted while open", func(t *testing.T) { checkDemoted(t, src, all) })
 	t.Run("concurrent use", func(t *testing.T) { checkConcurrent(t, src) })
 	t.Run("follow", func(t *testing.T) { checkFollow(t, src, insert) })

@@ -67,9 +67,9 @@ func WriteText(w io.Writer, r *Report, loc *time.Location) error {
 	fmt.Fprintf(bw, "filter   %s\n", termsafe.Clean(filter))
 	switch {
 	case r.Own && r.Total == 0:
-		fmt.Fprintln(bw, "events   none of your own")
+		fmt.Fprintln(bw, "events   none that you may see")
 	case r.Own:
-		fmt.Fprintf(bw, "events   %s of your own (ids %s..%s)\n", numfmt.Thousands(r.Total), numfmt.Thousands(r.FromID), numfmt.Thousands(r.ToID))
+		fmt.Fprintf(bw, "events   %s that you may see (ids %s..%s)\n", numfmt.Thousands(r.Total), numfmt.Thousands(r.FromID), numfmt.Thousands(r.ToID))
 	case r.FromID > r.ToID || r.ToID == 0:
 		fmt.Fprintf(bw, "events   %s (no ids in the window)\n", numfmt.Thousands(r.Total))
 	default:

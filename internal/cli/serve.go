@@ -20,6 +20,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"matomo-audit/data/follow"
+	"matomo-audit/data/query"
 	"matomo-audit/data/source"
 	"matomo-audit/serve"
 	"matomo-audit/serve/keys"
@@ -203,10 +204,19 @@ func serveConfig(g *globals, f *serveFlags, src source.Source, hub *follow.Hub, 
 			u, found, err := src.Account(ctx, login)
 			return serve.Account{Found: found, Super: u.SuperUser, Invited: u.Invited, Login: u.Login}, err
 		},
-		Guard: func() (source.Source, serve.Access) {
+		Guard: func(id serve.Identity) (source.Source, serve.Access, error) {
 			// It shows nothing until the session says whose it is.
-			r := source.Guard(src)
-			return r, r
+			var view *query.Filter
+			if id.Query != "" {
+				q, err := query.Parse(id.Query)
+				if err != nil {
+					return nil, nil, fmt.Errorf("the view %q has a query that does not parse: %v", id.View, err)
+				}
+				// Relative times (since:1h) count from the session's start.
+				view = query.Compile(q, time.Now(), g.loc)
+			}
+			r := source.GuardView(src, view, id.Login)
+			return r, r, nil
 		},
 		TUI: func(s *serve.Session) (tea.Model, func() string) {
 			o := sessionOptions(g, s)
@@ -217,7 +227,7 @@ func serveConfig(g *globals, f *serveFlags, src source.Source, hub *follow.Hub, 
 				return m.Ended()
 			}
 		},
-		AccessMsg: func(s *serve.Session) tea.Msg { return ui.SetAccess{Role: s.Role(), Restricted: !s.Super} },
+		AccessMsg: func(s *serve.Session) tea.Msg { return ui.SetAccess{Role: s.Role(), Restricted: s.Restricted()} },
 		EndMsg:    func(reason string) tea.Msg { return ui.EndSession{Reason: reason} },
 		Exec: func(ctx context.Context, s *serve.Session, args []string, stdout, stderr io.Writer) int {
 			return RunServed(ctx, args, stdout, stderr, s.Src, hub)
@@ -236,7 +246,7 @@ func sessionOptions(g *globals, s *serve.Session) ui.Options {
 	// starts as the binary does, following, with the default thresholds.
 	return ui.Options{Source: s.Src, Query: g.q, Loc: g.loc, Theme: th, AutoTheme: auto, Follow: true,
 		Label:  "served at " + s.Addr,
-		InTmux: envSet(s.Env, "TMUX"), Role: s.Role(), Restricted: !s.Super, ExportOverSSH: sshCommand(s.Addr) + " export"}
+		InTmux: envSet(s.Env, "TMUX"), Role: s.Role(), Restricted: s.Restricted(), ExportOverSSH: sshCommand(s.Addr) + " export"}
 }
 
 // sshCommand is how the client reached us, as an ssh command line.
@@ -267,10 +277,10 @@ func envSet(env []string, name string) bool {
 // keyLookup adapts the keys file to the server.
 type keyLookup struct{ w *keys.Watcher }
 
-func (k keyLookup) Lookup(key gossh.PublicKey) (string, bool) {
+func (k keyLookup) Lookup(key gossh.PublicKey) (serve.Identity, bool) {
 	e, ok := k.w.Current().Lookup(key)
-	if !ok || e.Login == "" {
-		return "", false
+	if !ok {
+		return serve.Identity{}, false
 	}
-	return e.Login, true
+	return serve.Identity{Login: e.Login, View: e.View, Query: e.Query}, true
 }

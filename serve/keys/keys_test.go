@@ -182,6 +182,7 @@ func TestParseErrors(t *testing.T) {
 		{"empty view", line(k, `view=" "`, ""), []string{"empty view="}},
 		{"query alone", line(k, `login="alice",query="cat:x"`, ""), []string{"query= is only meaningful with view="}},
 		{"empty query", line(k, `view="v",query=""`, ""), []string{"empty query="}},
+		{"bad query", line(k, `view="v",query="id:abc"`, ""), []string{`query= does not parse: column 4: "abc" is not an id`}},
 		{"invalid UTF-8", line(k, "login=\"\xff\"", ""), []string{"not valid UTF-8"}},
 		{"carriage return inside", line(k, `login="alice"`, "a\rb"), []string{"control character U+000D"}},
 	} {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	aquery "matomo-audit/data/query"
 )
 
 // Length limits: Matomo's login column is VARCHAR(100), so a longer login
@@ -106,6 +108,7 @@ func (e *Entry) setOptions(options []string) string {
 		e.View = *view
 	}
 	if query != nil {
+		_, perr := aquery.Parse(*query)
 		switch q := *query; {
 		case view == nil:
 			return "query= is only meaningful with view="
@@ -115,6 +118,9 @@ func (e *Entry) setOptions(options []string) string {
 			return "query= is not valid UTF-8"
 		case len(q) > maxQuery:
 			return fmt.Sprintf("query= is %d bytes long; at most %d", len(q), maxQuery)
+		case perr != nil:
+			// The parser names the column and quotes at most a term.
+			return "query= does not parse: " + printable(perr.Error())
 		}
 		e.Query = *query
 	}

@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"matomo-audit/data/dbtest"
+	"matomo-audit/serve/sshtest"
+)
+
+// TestServeViewKeys: a shared view's key exports exactly what the same
+// query exports locally, and no query typed inside it reaches outside it;
+// a view that is also a login's keeps that login's rule inside it.
+func TestServeViewKeys(t *testing.T) {
+	srv := dbtest.Shared(t)
+	dsn, db := srv.NewDatabase(t)
+	for _, ddl := range []string{dbtest.ActivityLogDDL("matomo_"), dbtest.UserDDLMatomo5("matomo_")} {
+		if _, err := db.Exec(ddl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Exec("INSERT INTO matomo_user (login, password, email, superuser_access, invite_token) VALUES " +
+		"('alice', 'x', 'alice@example.org', 1, NULL), ('bob', 'x', 'bob@example.org', 0, NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	const in, failed, created = "ActivityLog/UserSignedIn", "ActivityLog/UserSignInFailed", "ActivityLog/UserCreated"
+	var rows []dbtest.Row
+	for i, r := range []struct{ login, typ string }{
+		{"alice", in}, {"bob", failed}, {"alice", created}, {"mallory", failed}, {"Matomo System", in},
+		{"bob", in}, {"alice", failed}, {"Bob", failed},
+	} {
+		rows = append(rows, dbtest.Row{ID: uint64(i + 1), Login: r.login, Type: r.typ, Params: "a:0:{}", TS: "2026-11-20 10:00:00"})
+	}
+	dbtest.InsertRows(t, db, "matomo_activity_log", rows)
+
+	oncall, bobs := sshtest.Key(t), sshtest.Key(t)
+	s := startServe(t, dsn, map[string]gossh.Signer{
+		`view="oncall",query="cat:security -user:\"Matomo System\""`: oncall,
+		`login="bob",view="bob-failures",query="type:*Failed"`:        bobs,
+	})
+	local := func(q string) string {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), &globals{stderr: &errb}, []string{"export", "--dsn", dsn, "--format", "ndjson", "-q", q}, &out, &errb); code != 0 {
+			t.Fatalf("local export -q %q: exit %d %s", q, code, errb.String())
+		}
+		return out.String()
+	}
+	out, stderr, code := s.ssh(oncall, "export --format ndjson")
+	if want := local(`cat:security -user:"Matomo System"`); code != 0 || out != want || want == "" {
+		t.Errorf("the view's export (exit %d, %s):\n%s\nwant what the query exports locally:\n%s", code, stderr, out, want)
+	}
+	inView := loginsOf(t, out)
+	for _, q := range []string{"", "user:x -cat:security", "-cat:security", `user:"Matomo System"`, "cat:login", "user:*", "-user:bob", "id:1..5"} {
+		out, stderr, code := s.ssh(oncall, "export --format ndjson -q '"+q+"'")
+		got := loginsOf(t, out)
+		want := inView
+		switch q {
+		case "user:x -cat:security", "-cat:security", `user:"Matomo System"`:
+			want = nil
+		case "id:1..5":
+			want = []string{"alice", "bob", "mallory"} // sorted: 2, 3 and 4
+		case "cat:login":
+			want = []string{"Bob", "alice", "bob", "mallory"} // not alice's UserCreated
+		case "-user:bob":
+			want = slices.DeleteFunc(slices.Clone(inView), func(l string) bool { return strings.EqualFold(l, "bob") })
+		}
+		if code != 0 || !slices.Equal(got, want) {
+			t.Errorf("oncall -q %q: exit %d, %v, want %v (%s)", q, code, got, want, stderr)
+		}
+	}
+	out, _, code = s.ssh(oncall, "summary -w all --format json")
+	if code != 0 || strings.Contains(out, "alice@") || strings.Contains(out, "Matomo System") || !strings.Contains(out, `"own_events_only": true`) {
+		t.Errorf("the view's summary (exit %d):\n%s", code, out)
+	}
+
+	out, _, code = s.ssh(bobs, "export --format ndjson -q 'user:alice,bob'")
+	if got := loginsOf(t, out); code != 0 || !slices.Equal(got, []string{"Bob", "bob"}) {
+		t.Errorf("bob's view: exit %d, %v, want bob's failures only", code, got)
+	}
+	if log := s.log.String(); !strings.Contains(log, `view=oncall role="view oncall"`) {
+		t.Errorf("the log does not name the view:\n%s", log)
+	}
+}
