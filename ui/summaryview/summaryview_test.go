@@ -196,7 +196,7 @@ func TestProgressHidesTheTable(t *testing.T) {
 		m, cmd := open(t, newCommon(t, src, keymap.Default()), "")
 		done := cmd() // the run, not yet handed to the screen
 		busy := m.Busy()
-		if restricted != !strings.Contains(busy, "reading ids") || restricted != strings.Contains(busy, "of yours so far") {
+		if restricted != !strings.Contains(busy, "reading ids") || restricted != strings.Contains(busy, "so far") {
 			t.Errorf("restricted %v: busy %q", restricted, busy)
 		}
 		m.Update(done)

@@ -67,7 +67,7 @@ func (m *Model) progress() string {
 		return "summary " + name + ": finding the window…"
 	case p.Hidden:
 		// How far through the table's ids would tell how much others did.
-		return fmt.Sprintf("summary %s: reading… %s of yours so far", name, numfmt.Many(p.Events, "event"))
+		return fmt.Sprintf("summary %s: reading… %s so far", name, numfmt.Many(p.Events, "event"))
 	case p.Total == 0:
 		return "summary " + name + ": finding the window…"
 	}
