@@ -32,6 +32,7 @@ type KeyMap struct {
 	Export     key.Binding // export the selection, or what the query matches
 	Copy       key.Binding // the cursor event as JSON to the clipboard
 	CopyLine   key.Binding // its one-line description to the clipboard
+	CopyView   key.Binding // the command line that opens this view
 	Summary    key.Binding // the summary screen for the query
 
 	// On the summary screen.
@@ -99,6 +100,7 @@ func Default() KeyMap {
 		Export:       b([]string{"e"}, "e", "export"),
 		Copy:         b([]string{"y"}, "y", "copy as JSON"),
 		CopyLine:     b([]string{"Y"}, "Y", "copy the whole line"),
+		CopyView:     b([]string{"L"}, "L", "copy a view link"),
 		Summary:      b([]string{"s"}, "s", "summary"),
 		Narrower:     b([]string{"["}, "[", "shorter window"),
 		Wider:        b([]string{"]"}, "]", "longer window"),
@@ -139,7 +141,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Oldest, k.Newest},
 		{k.JumpTime, k.Follow, k.Query, k.User, k.Users, k.Types, k.ClearQuery},
-		{k.Detail, k.Focus, k.Raw, k.Copy, k.CopyLine},
+		{k.Detail, k.Focus, k.Raw, k.Copy, k.CopyLine, k.CopyView},
 		{k.Range, k.Export, k.Summary, k.Help, k.Back, k.Quit},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -130,6 +131,7 @@ type rig struct {
 	logMu   *sync.Mutex
 	execs   chan []string
 	guarded chan Identity // whom each session's source was made for
+	tuiArgs chan []string // the command line of each TUI started
 }
 
 type syncWriter struct {
@@ -148,7 +150,7 @@ func startRig(t *testing.T, cfg Config) *rig {
 	host := sshtest.Key(t)
 	r := &rig{t: t, hostKey: host.PublicKey(), keys: &lockedKeys{k: keyring{}}, users: &accounts{m: map[string]Account{}},
 		access: &access{}, model: &model{sizes: make(chan tea.WindowSizeMsg, 64), msgs: make(chan tea.Msg, 8), term: make(chan tea.Msg, 8)},
-		log: &bytes.Buffer{}, logMu: &sync.Mutex{}, execs: make(chan []string, 8), guarded: make(chan Identity, 64)}
+		log: &bytes.Buffer{}, logMu: &sync.Mutex{}, execs: make(chan []string, 8), guarded: make(chan Identity, 64), tuiArgs: make(chan []string, 64)}
 	src := demo.New(demo.Options{Seed: 1})
 	cfg.Listen = "127.0.0.1:0"
 	cfg.HostKey = host
@@ -162,7 +164,20 @@ func startRig(t *testing.T, cfg Config) *rig {
 		}
 		return src, r.access, nil
 	}
-	cfg.TUI = func(s *Session) (tea.Model, func() string) { return r.model, func() string { return "" } }
+	cfg.TUI = func(s *Session, args []string, stderr io.Writer) (tea.Model, func() string, int, bool) {
+		switch {
+		case len(args) == 0 || args[0] == "-q":
+			select {
+			case r.tuiArgs <- args:
+			default:
+			}
+			return r.model, func() string { return "" }, 0, true
+		case args[0] == "bad":
+			fmt.Fprintln(stderr, "bad arguments")
+			return nil, nil, 2, true
+		}
+		return nil, nil, 0, false
+	}
 	cfg.AccessMsg = func(s *Session) tea.Msg { return accessMsg{s.Role()} }
 	cfg.EndMsg = func(reason string) tea.Msg { return endMsg{reason} }
 	if cfg.Exec == nil {
@@ -372,6 +387,80 @@ func (r *rig) waitSize(want tea.WindowSizeMsg) {
 			r.t.Fatalf("the model never got the size %v", want)
 		}
 	}
+}
+
+// TestTerminalCommandLines: with a terminal, a command line the TUI takes
+// (the timeline's flags) opens it with those arguments, one it refuses
+// ends with its status, and a headless command still runs as one.
+func TestTerminalCommandLines(t *testing.T) {
+	r := startRig(t, Config{})
+	alice := r.user("alice", Account{Super: true})
+	withPty := func(cmd string) (*gossh.Session, *syncBuffer, io.Writer) {
+		s := sshtest.Session(t, r.addr, r.hostKey, alice)
+		if err := s.RequestPty("xterm", 24, 80, gossh.TerminalModes{}); err != nil {
+			t.Fatal(err)
+		}
+		out := &syncBuffer{}
+		s.Stdout, s.Stderr = out, out
+		in, err := s.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Start(cmd); err != nil {
+			t.Fatal(err)
+		}
+		return s, out, in
+	}
+	s, _, in := withPty(`-q 'user:"a b"' --at 5`)
+	if got := <-r.tuiArgs; !slices.Equal(got, []string{"-q", `user:"a b"`, "--at", "5"}) {
+		t.Errorf("the TUI got %q", got)
+	}
+	in.Write([]byte("q"))
+	if err := s.Wait(); err != nil {
+		t.Errorf("the TUI did not end cleanly: %v", err)
+	}
+
+	s, out, _ := withPty("bad")
+	if err := s.Wait(); exitCode(err) != 2 || !strings.Contains(out.String(), "bad arguments") {
+		t.Errorf("refused: %v %q", err, out.String())
+	}
+	s, out, _ = withPty("export")
+	if err := s.Wait(); err != nil || !strings.Contains(out.String(), "alice ran export") {
+		t.Errorf("a command with a terminal: %v %q", err, out.String())
+	}
+	if out, _, code := r.run(alice, "-q x"); code != 0 || !strings.Contains(out, "alice ran -q x") {
+		t.Errorf("without a terminal the timeline's flags are a command: %q %d", out, code)
+	}
+}
+
+// syncBuffer is a session's output, written by x/crypto's copying
+// goroutines and read once the session is over.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+func exitCode(err error) int {
+	var ee *gossh.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitStatus()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
 }
 
 func TestQuickResizesEndAtTheLastSize(t *testing.T) {

@@ -135,13 +135,17 @@ type Config struct {
 	// the key's shared view when it has one (an error if the view's query
 	// is not one).
 	Guard func(id Identity) (source.Source, Access, error)
-	// TUI builds the program's model for a terminal session, and what to
-	// run once the program is over (however it ended: a dropped
-	// connection ends it without the model's own quit), which says why
-	// the server ended it, if it did, for the client's terminal; AccessMsg is sent
-	// to it when the session's role changes, EndMsg when it must end (the
-	// login is gone, the server stops).
-	TUI       func(s *Session) (tea.Model, func() string)
+	// TUI builds the program's model for a session with a terminal from
+	// the client's command line (none, or the timeline's flags: -q ...
+	// --at ...), and what to run once the program is over (however it
+	// ended: a dropped connection ends it without the model's own quit),
+	// which says why the server ended it, if it did, for the client's
+	// terminal. ok is false when the command line is a headless command
+	// (Exec runs it); a model of nil with ok means the command line was
+	// refused (said on stderr) with exit status code. AccessMsg is sent
+	// to the program when the session's role changes, EndMsg when it must
+	// end (the login is gone, the server stops).
+	TUI func(s *Session, args []string, stderr io.Writer) (m tea.Model, done func() string, code int, ok bool)
 	AccessMsg func(s *Session) tea.Msg
 	EndMsg    func(reason string) tea.Msg
 	// Exec runs a headless command (ssh host export ...) and returns its
@@ -349,7 +353,20 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 			finish(2)
 			return
 		}
-		if len(args) > 0 {
+		_, _, pty := sess.Pty()
+		var model tea.Model
+		var done func() string
+		if pty {
+			m, d, code, ok := s.cfg.TUI(se, args, sess.Stderr())
+			if ok && m == nil {
+				finish(code)
+				return
+			}
+			if ok {
+				model, done = m, d
+			}
+		}
+		if model == nil && len(args) > 0 {
 			l := &live{stderr: sess.Stderr()}
 			s.track(l, true)
 			defer s.track(l, false)
@@ -362,13 +379,12 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 			finish(s.cfg.Exec(ctx, se, args, sess, sess.Stderr()))
 			return
 		}
-		if _, _, pty := sess.Pty(); !pty {
+		if model == nil {
 			fmt.Fprintln(sess.Stderr(), "matomo-audit: the timeline needs a terminal: ssh -t, or give a command (export, summary, tail)")
 			finish(2)
 			return
 		}
 		l := &live{}
-		model, done := s.cfg.TUI(se)
 		tui := bm.MiddlewareWithProgramHandler(func(sess ssh.Session) *tea.Program {
 			p := tea.NewProgram(model, bm.MakeOptions(sess)...)
 			l.program = p

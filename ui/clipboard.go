@@ -2,13 +2,16 @@ package ui
 
 import (
 	"encoding/base64"
+	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"matomo-audit/data/activity"
 	"matomo-audit/data/export"
+	"matomo-audit/data/query"
 	"matomo-audit/internal/numfmt"
+	"matomo-audit/internal/shellword"
 	"matomo-audit/ui/cell"
 )
 
@@ -115,4 +118,48 @@ func (m *Model) copyText(data []byte, said, tooLong string) tea.Cmd {
 // exportKeys says how to export the cursor event: select it, then export.
 func (m *Model) exportKeys() string {
 	return m.c.Keys.Range.Help().Key + " and " + m.c.Keys.Export.Help().Key
+}
+
+// ViewArgs are the arguments that open a view: the query in force and the
+// cursor event (0 for none).
+func ViewArgs(q *query.Query, cursor uint64) []string {
+	var args []string
+	if s := q.String(); s != "" {
+		args = append(args, "-q", s)
+	}
+	if cursor != 0 {
+		args = append(args, "--at", strconv.FormatUint(cursor, 10))
+	}
+	return args
+}
+
+// viewLine is L's command line, quoted for a POSIX shell so that it can
+// go into the incident chat and be pasted back as it is: the local binary
+// with its source's flags, or, served, the ssh command with a terminal.
+func (m *Model) viewLine(cursor uint64) string {
+	args := ViewArgs(m.query, cursor)
+	if m.srv.ssh != "" {
+		return shellword.Remote(strings.Replace(m.srv.ssh, "ssh ", "ssh -t ", 1), args...)
+	}
+	if len(args) == 0 {
+		return m.viewCommand
+	}
+	return m.viewCommand + " " + shellword.Join(args...)
+}
+
+// copyView is L: the command line that opens what this screen shows, so
+// a colleague lands on the same query and the same event.
+func (m *Model) copyView() tea.Cmd {
+	if m.c.NoExport {
+		return m.refuseExport()
+	}
+	var cursor uint64
+	if e := m.current(); e != nil {
+		cursor = e.ID
+	}
+	line := m.viewLine(cursor)
+	if base64.StdEncoding.EncodedLen(len(line)) > clipboardMax {
+		return m.toast("the query is too long for a terminal clipboard", true)
+	}
+	return tea.Batch(tea.Raw(osc52([]byte(line), m.inTmux)), m.toast("copied: "+cell.Safe(line), false))
 }

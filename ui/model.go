@@ -37,6 +37,10 @@ type Model struct {
 	ended string
 	// live makes followers (Options.Live).
 	live func() follow.Live
+	// at is the event the timeline opens on (Options.At); viewCommand
+	// starts L's command line (Options.ViewCommand).
+	at          uint64
+	viewCommand string
 	// label names the source in the header (Options.Label).
 	label string
 
@@ -125,11 +129,15 @@ func New(o Options) *Model {
 	if o.Follow {
 		m.fol.mode = following
 	}
+	m.at, m.viewCommand = o.At, o.ViewCommand
+	if m.viewCommand == "" {
+		m.viewCommand = "matomo-audit"
+	}
 	m.c.NoExport, m.inTmux, m.dir = o.NoExport, o.InTmux, o.Dir
 	if m.dir == "" {
 		m.dir, _ = os.Getwd()
 	}
-	m.srv = served{role: o.Role, restricted: o.Restricted, sshExport: o.ExportOverSSH}
+	m.srv = served{role: o.Role, restricted: o.Restricted, ssh: o.SSH}
 	m.live, m.label = o.Live, o.Label
 	m.newGen()
 	return m
@@ -138,10 +146,18 @@ func New(o Options) *Model {
 // Init loads the newest page and the table's id range.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.loadBounds(), m.checkUsers()}
-	if m.fol.mode == following {
+	switch {
+	case m.at != 0 && m.fol.mode == following:
+		// Following starts (new events are counted from now), paused at
+		// the event asked for.
+		cmds = append(cmds, m.startFollow(), m.loadAround(m.at, true))
+		m.fol.mode = followPaused
+	case m.at != 0:
+		cmds = append(cmds, m.loadAround(m.at, true))
+	case m.fol.mode == following:
 		// The newest page comes once the follower has its mark.
 		cmds = append(cmds, m.startFollow())
-	} else {
+	default:
 		cmds = append(cmds, m.loadJump(loadNewest))
 	}
 	if m.auto {
@@ -286,6 +302,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.copyEvent()
 	case key.Matches(msg, k.CopyLine):
 		return m.copyLine()
+	case key.Matches(msg, k.CopyView):
+		return m.copyView()
 	case key.Matches(msg, k.ClearQuery):
 		if m.query.Empty() {
 			return nil

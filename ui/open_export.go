@@ -15,7 +15,7 @@ func (m *Model) openExport() tea.Cmd {
 	if m.c.NoExport {
 		return m.refuseExport()
 	}
-	if m.srv.sshExport != "" {
+	if m.srv.ssh != "" {
 		return m.openSSHExport()
 	}
 	o := exportdlg.Options{Filter: m.filter, Query: m.query.String(), Dir: m.dir, Writers: &m.writers}

@@ -45,12 +45,13 @@ type Options struct {
 	// For sessions served over SSH (see serve.go); zero values are a
 	// local session. Role is who the session is, for the status bar
 	// ("alice · super user"); Restricted hides table-wide totals;
-	// ExportOverSSH is the command that exports from the client's side
-	// ("ssh -p 2222 host export"), which e then explains instead of
-	// writing a file on the server.
-	Role          string
-	Restricted    bool
-	ExportOverSSH string
+	// SSH is the ssh command that reaches the server ("ssh -p 2222
+	// host"): e then explains how to export from the client's side instead
+	// of writing a file on the server, and L's command line opens the
+	// view over SSH.
+	Role       string
+	Restricted bool
+	SSH        string
 	// Label, when set, names the source in the header instead of the
 	// source's own label: a served session is not told the server's
 	// database account and host.
@@ -58,4 +59,13 @@ type Options struct {
 	// Live, when set, gives the session its follower: serve shares one
 	// poll of the database among every session that follows.
 	Live func() follow.Live
+
+	// At opens the timeline with the cursor on this event id (or the
+	// nearest one the query and the session let through), paused; new
+	// events are counted as when one moves away from the newest.
+	At uint64
+	// ViewCommand is how L's command line starts for a local session:
+	// "matomo-audit" with the flags that chose the source (the default).
+	// A served session's starts with SSH.
+	ViewCommand string
 }

@@ -15,7 +15,7 @@ import (
 type served struct {
 	role       string
 	restricted bool
-	sshExport  string
+	ssh        string // Options.SSH
 	// epoch is bumped by every change of access: counts on their way were
 	// read under the access before and are dropped when they land.
 	epoch int
@@ -34,14 +34,14 @@ func (m *Model) roleBadge(w int) string {
 // sshExportCommand is the headless export of what e would export here:
 // the query, and the selection's ids when there is one.
 func (m *Model) sshExportCommand() string {
-	s := m.srv.sshExport
+	words := []string{"export"}
 	if q := m.query.String(); q != "" {
-		s += " -q " + shellword.Quote(q)
+		words = append(words, "-q", q)
 	}
 	if lo, hi, ok := m.span(); ok {
-		s += " --from-id " + cell.Itoa(lo) + " --to-id " + cell.Itoa(hi)
+		words = append(words, "--from-id", cell.Itoa(lo), "--to-id", cell.Itoa(hi))
 	}
-	return s + " --format ndjson > events.ndjson"
+	return shellword.Remote(m.srv.ssh, append(words, "--format", "ndjson")...) + " > events.ndjson"
 }
 
 // openSSHExport is e in a served session: a file written from here would

@@ -15,6 +15,7 @@ import (
 	"matomo-audit/data/activity"
 	"matomo-audit/data/demo"
 	"matomo-audit/data/source"
+	"matomo-audit/internal/shellword"
 	"matomo-audit/theme"
 )
 
@@ -153,22 +154,23 @@ func TestExportOverSSH(t *testing.T) {
 		rows[i].Login = "o'brien"
 	}
 	q := `user:o'brien since:2026-11-01`
-	r := newRig(t, demo.FromRows(rows, nil), Options{Query: compile(t, q), ExportOverSSH: "ssh -p 2222 host export"})
+	r := newRig(t, demo.FromRows(rows, nil), Options{Query: compile(t, q), SSH: "ssh -p 2222 host"})
 	r.run(r.m.Init())
 	r.press("e")
 	if r.m.exportDialog() != nil {
 		t.Fatal("the export dialog opened in a served session")
 	}
-	want := `ssh -p 2222 host export -q 'user:o'\''brien since:2026-11-01' --format ndjson > events.ndjson`
+	want := `ssh -p 2222 host -- 'export -q "user:o'\''brien since:2026-11-01" --format ndjson' > events.ndjson`
 	v := plainView(r.m)
 	if !strings.Contains(v, "export over SSH") || !strings.Contains(v, want) {
 		t.Fatalf("no command %q:\n%s", want, v)
 	}
-	// A shell reads the quoted query back as the query itself.
-	quoted := want[strings.Index(want, "-q ")+3 : strings.Index(want, " --format")]
+	// A shell reads the remote command, which the server splits into
+	// the query itself.
+	quoted := want[strings.Index(want, "-- ")+3 : strings.Index(want, " > ")]
 	out, err := exec.Command("sh", "-c", "printf %s "+quoted).Output()
-	if err != nil || string(out) != q {
-		t.Fatalf("sh reads %s as %q (%v), want %q", quoted, out, err, q)
+	if args, _ := shellword.Split(string(out)); err != nil || len(args) < 3 || args[2] != q {
+		t.Fatalf("sh reads %s as %q (%v), want the query %q", quoted, out, err, q)
 	}
 	if got := r.clipboardWrites("y"); len(got) != 1 || decodeOSC52(got[0]) != want {
 		t.Fatalf("y in the box copied %q, want %q", got, want)

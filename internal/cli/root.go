@@ -175,8 +175,21 @@ func newRoot(g *globals, stdout, stderr io.Writer) *cobra.Command {
 			// -n or --format ask for printed events, so they get them on
 			// a terminal too.
 			asked := cmd.Flags().Changed("lines") || cmd.Flags().Changed("format")
-			if !asked && stdout == io.Writer(os.Stdout) && isTerminal(os.Stdout) {
+			if g.served != nil && g.served.probe {
+				g.served.timeline = !asked
+				if !asked {
+					return nil
+				}
+			}
+			tui := !asked && stdout == io.Writer(os.Stdout) && isTerminal(os.Stdout)
+			if tui {
 				return runTUI(cmd.Context(), g)
+			}
+			if g.ui.at != 0 {
+				return usageError{fmt.Errorf("--at opens the timeline on a terminal; for printed events use -q 'id:%d..'", g.ui.at)}
+			}
+			if g.served != nil && g.served.probe {
+				return nil // a list: it runs as a command
 			}
 			return runList(cmd.Context(), g, format, stdout, stderr)
 		},
@@ -194,6 +207,7 @@ func newRoot(g *globals, stdout, stderr io.Writer) *cobra.Command {
 	pf.BoolVar(&g.noExport, "no-export", false, "never write files or the clipboard (for shared jump hosts; or $MATOMO_AUDIT_NO_EXPORT=1)")
 	pf.StringVarP(&g.query, "query", "q", "", `filter, e.g. 'cat:security since:24h -user:"Matomo System"'`)
 	pf.StringVar(&g.tz, "tz", "UTC", "time zone for showing and typing times: UTC, Local or Area/City")
+	root.Flags().Uint64Var(&g.ui.at, "at", 0, "open the timeline with the cursor on this event id (or the nearest the query shows), paused")
 	root.Flags().BoolVar(&g.ui.follow, "follow", true, "follow new events as they are committed (f toggles); --follow=false starts without")
 	root.Flags().DurationVar(&g.ui.poll, "poll", follow.DefaultPoll, "how often following looks for new events")
 	root.Flags().DurationVar(&g.ui.grace, "grace", follow.DefaultGrace, "how long an id skipped by an open transaction is awaited")

@@ -33,6 +33,9 @@ import (
 type served struct {
 	src source.Source
 	hub *follow.Hub
+	// probe: the command line is only read, for the timeline; timeline
+	// says it asks for it (see servedTimeline).
+	probe, timeline bool
 }
 
 // source is the session's source, as it is: a wrapper here would hide its
@@ -218,14 +221,18 @@ func serveConfig(g *globals, f *serveFlags, src source.Source, hub *follow.Hub, 
 			r := source.GuardView(src, view, id.Login)
 			return r, r, nil
 		},
-		TUI: func(s *serve.Session) (tea.Model, func() string) {
+		TUI: func(s *serve.Session, args []string, stderr io.Writer) (tea.Model, func() string, int, bool) {
+			g, code, ok := servedTimeline(s, args, stderr, hub)
+			if g == nil {
+				return nil, nil, code, ok
+			}
 			o := sessionOptions(g, s)
 			o.Live = func() follow.Live { return hub.Subscribe(s.Src) }
 			m := ui.New(o)
 			return m, func() string {
 				m.Close()
 				return m.Ended()
-			}
+			}, 0, true
 		},
 		AccessMsg: func(s *serve.Session) tea.Msg { return ui.SetAccess{Role: s.Role(), Restricted: s.Restricted()} },
 		EndMsg:    func(reason string) tea.Msg { return ui.EndSession{Reason: reason} },
@@ -235,18 +242,48 @@ func serveConfig(g *globals, f *serveFlags, src source.Source, hub *follow.Hub, 
 	}
 }
 
-// sessionOptions are the timeline's options for a client: its theme from
-// the client's environment, its role, and exports over SSH.
+// servedTimeline reads a client's command line for the timeline: the
+// root command's flags (-q, --at, --follow, --theme, --tz, ...), checked
+// as the binary checks them. ok is false for anything else (export, a
+// printed list with -n or --format, help), which runs as a command; with
+// ok and no globals the command line was refused, said on stderr, with
+// exit status code.
+func servedTimeline(s *serve.Session, args []string, stderr io.Writer, hub *follow.Hub) (*globals, int, bool) {
+	g := &globals{stderr: stderr, served: &served{src: s.Src, hub: hub, probe: true}, noExport: true}
+	if len(args) > 0 {
+		root := newRoot(g, io.Discard, stderr)
+		if c, _, err := root.Find(args); err == nil && c != root {
+			return nil, 0, false
+		}
+	}
+	// Only parsed and checked: the root command sees the probe and
+	// returns before it would print or open anything.
+	if code := run(context.Background(), g, args, io.Discard, stderr); code != 0 {
+		return nil, code, true
+	}
+	if !g.served.timeline {
+		return nil, 0, false
+	}
+	return g, 0, true
+}
+
+// sessionOptions are the timeline's options for a client: its flags, its
+// theme from its own environment (never the server's), its role, and
+// exports over SSH.
 func sessionOptions(g *globals, s *serve.Session) ui.Options {
 	th, auto := theme.Dark(), true
-	if envSet(s.Env, "NO_COLOR") {
+	switch {
+	case envSet(s.Env, "NO_COLOR"):
 		th, auto = theme.NoColor(), false
+	case strings.EqualFold(g.theme, "dark"):
+		auto = false
+	case strings.EqualFold(g.theme, "light"):
+		th, auto = theme.Light(), false
 	}
-	// The TUI's own flags are the root command's, not serve's: a session
-	// starts as the binary does, following, with the default thresholds.
-	return ui.Options{Source: s.Src, Query: g.q, Loc: g.loc, Theme: th, AutoTheme: auto, Follow: true,
+	return ui.Options{Source: s.Src, Query: g.q, Loc: g.loc, Theme: th, AutoTheme: auto,
+		Follow: g.ui.follow, At: g.ui.at, Bell: g.ui.bell, BurstMin: g.ui.burstMin, BurstWithin: g.ui.burstWithin,
 		Label:  "served at " + s.Addr,
-		InTmux: envSet(s.Env, "TMUX"), Role: s.Role(), Restricted: s.Restricted(), ExportOverSSH: sshCommand(s.Addr) + " export"}
+		InTmux: envSet(s.Env, "TMUX"), Role: s.Role(), Restricted: s.Restricted(), SSH: sshCommand(s.Addr) + g.tzFlag()}
 }
 
 // sshCommand is how the client reached us, as an ssh command line.

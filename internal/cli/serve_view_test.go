@@ -10,6 +10,8 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"matomo-audit/data/dbtest"
+	"matomo-audit/data/demo"
+	"matomo-audit/serve"
 	"matomo-audit/serve/sshtest"
 )
 
@@ -84,5 +86,46 @@ func TestServeViewKeys(t *testing.T) {
 	}
 	if log := s.log.String(); !strings.Contains(log, `view=oncall role="view oncall"`) {
 		t.Errorf("the log does not name the view:\n%s", log)
+	}
+}
+
+// TestServedTimelineArgs: with a terminal, the timeline's own flags open
+// it as the binary would; headless commands and printed lists are left to
+// run as commands; mistakes are refused with the binary's words.
+func TestServedTimelineArgs(t *testing.T) {
+	s := &serve.Session{Login: "bob", Src: demo.New(demo.Options{Seed: 1}), Addr: "127.0.0.1:2222"}
+	var stderr bytes.Buffer
+	g, code, ok := servedTimeline(s, []string{"-q", `user:"a b"`, "--at", "2856", "--follow=false", "--tz", "Europe/Berlin"}, &stderr, nil)
+	if g == nil || !ok || code != 0 {
+		t.Fatalf("the timeline's flags: %v %d %q", ok, code, stderr.String())
+	}
+	o := sessionOptions(g, s)
+	if o.At != 2856 || o.Follow || o.Query.String() != `user:"a b"` || o.Loc.String() != "Europe/Berlin" ||
+		o.SSH != "ssh -p 2222 127.0.0.1 --tz Europe/Berlin" {
+		t.Errorf("options: at %d follow %v query %q loc %v ssh %q", o.At, o.Follow, o.Query.String(), o.Loc, o.SSH)
+	}
+	if g, _, ok := servedTimeline(s, nil, &stderr, nil); g == nil || !ok || !sessionOptions(g, s).Follow {
+		t.Error("no arguments: the timeline, following")
+	}
+	for _, args := range [][]string{{"export"}, {"-n", "5"}, {"--format", "csv"}, {"summary", "-w", "7d"}, {"help"}} {
+		if g, _, ok := servedTimeline(s, args, &stderr, nil); g != nil || ok {
+			t.Errorf("%q is a command, not the timeline", args)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"-q", "id:abc"}, "invalid --query"},
+		{[]string{"--at", "x"}, "invalid argument"},
+		{[]string{"--dsn", "x"}, "cannot be used over SSH"},
+		{[]string{"-n", "3", "--at", "5"}, "--at opens the timeline"},
+		{[]string{"stray"}, "stray"},
+	} {
+		stderr.Reset()
+		g, code, ok := servedTimeline(s, c.args, &stderr, nil)
+		if g != nil || !ok || code != 2 || !strings.Contains(stderr.String(), c.says) {
+			t.Errorf("%q: %v %d %q, want refused saying %q", c.args, ok, code, stderr.String(), c.says)
+		}
 	}
 }

@@ -74,3 +74,39 @@ func Split(s string) ([]string, error) {
 // Quote makes s one word for a POSIX shell: inside single quotes nothing
 // is special but the quote itself, which is closed, escaped and reopened.
 func Quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// Word makes s one word for a POSIX shell, quoted only as much as it
+// needs, so a line people read stays readable: as it is when no character
+// is special, in double quotes when it holds a single quote but nothing a
+// shell expands between double quotes (or bash's history !), otherwise
+// as Quote.
+func Word(s string) string {
+	switch {
+	case s != "" && strings.Trim(s, plain) == "" && !strings.HasPrefix(s, "="): // zsh expands =word
+		return s
+	case strings.ContainsRune(s, '\'') && !strings.ContainsAny(s, "$`\\\"!"):
+		return `"` + s + `"`
+	}
+	return Quote(s)
+}
+
+// plain are the characters no POSIX shell treats specially inside a word.
+const plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-"
+
+// Join is words as one command line: each a Word, a space apart.
+func Join(words ...string) string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = Word(w)
+	}
+	return strings.Join(out, " ")
+}
+
+// Remote is the ssh command line that runs words on the remote side. ssh
+// joins its arguments with spaces and the remote side splits them again,
+// so the words are quoted for that split and the whole once more for the
+// local shell; "--" ends ssh's own options, which it also reads after the
+// host, so a command starting with a dash is not taken for one.
+func Remote(ssh string, words ...string) string {
+	return ssh + " -- " + Word(Join(words...))
+}
