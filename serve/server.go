@@ -145,7 +145,7 @@ type Config struct {
 	// refused (said on stderr) with exit status code. AccessMsg is sent
 	// to the program when the session's role changes, EndMsg when it must
 	// end (the login is gone, the server stops).
-	TUI func(s *Session, args []string, stderr io.Writer) (m tea.Model, done func() string, code int, ok bool)
+	TUI       func(s *Session, args []string, stderr io.Writer) (m tea.Model, done func() string, code int, ok bool)
 	AccessMsg func(s *Session) tea.Msg
 	EndMsg    func(reason string) tea.Msg
 	// Exec runs a headless command (ssh host export ...) and returns its

@@ -43,7 +43,7 @@ func TestServeViewKeys(t *testing.T) {
 	oncall, bobs := sshtest.Key(t), sshtest.Key(t)
 	s := startServe(t, dsn, map[string]gossh.Signer{
 		`view="oncall",query="cat:security -user:\"Matomo System\""`: oncall,
-		`login="bob",view="bob-failures",query="type:*Failed"`:        bobs,
+		`login="bob",view="bob-failures",query="type:*Failed"`:       bobs,
 	})
 	local := func(q string) string {
 		var out, errb bytes.Buffer

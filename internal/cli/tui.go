@@ -70,10 +70,10 @@ func (g *globals) tzFlag() string {
 type uiFlags struct {
 	follow bool
 	// at is --at: the event the timeline opens on.
-	at     uint64
-	poll   time.Duration
-	grace  time.Duration
-	bell   bool
+	at    uint64
+	poll  time.Duration
+	grace time.Duration
+	bell  bool
 	// The summary's failed-login burst thresholds.
 	burstMin    int
 	burstWithin time.Duration
