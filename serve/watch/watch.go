@@ -172,6 +172,32 @@ func (h *Handle) Leave(reason string) {
 	}
 }
 
+// SetSuper records the session's role as read again from Matomo. Its
+// watchers go on: they watch with their own rights, never the watched
+// session's. What a demotion ends is the watches this session runs as a
+// viewer (Watch or WatchLogin with self = its ID) that the rule no longer
+// allows, each with why on Ended; a viewer without a session here (self
+// 0) is the caller's to Revoke. From then on the session's watches and
+// Targets use the new role, whatever Who a caller passes.
+func (h *Handle) SetSuper(super bool) {
+	r := h.r
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if h.left || h.who.Super == super {
+		return
+	}
+	h.who.Super = super
+	if super {
+		return
+	}
+	for w := range h.held {
+		w.viewer.Super = false
+		if why := denial(w.viewer, w.h.who); why != "" {
+			r.end(w, fmt.Sprintf("%s is no longer a super user: %s", name(w.viewer.Login), why))
+		}
+	}
+}
+
 // Target is a session one may watch, as a picker lists it.
 type Target struct {
 	ID       uint64
@@ -350,7 +376,8 @@ func (w *Watcher) Target() Target { return w.target }
 func (w *Watcher) Updates() <-chan State { return w.updates }
 
 // Ended receives why the watch ended when something other than Stop ended
-// it (the session left, access was lost or revoked), and is closed after;
+// it (the session left, SetSuper or Revoke took the access away), and is
+// closed after;
 // Stop closes it with no reason. No state arrives on Updates once it is
 // closed.
 func (w *Watcher) Ended() <-chan string { return w.ended }
@@ -361,6 +388,19 @@ func (w *Watcher) Stop() {
 	w.r.mu.Lock()
 	defer w.r.mu.Unlock()
 	w.r.end(w, "")
+}
+
+// Revoke ends the watch with reason on Ended ("access revoked" if empty),
+// for the server to end a watch its viewer may no longer have, such as
+// one of a viewer demoted in Matomo that watches without a session here.
+// Like Stop, it does nothing once the watch has ended.
+func (w *Watcher) Revoke(reason string) {
+	if reason == "" {
+		reason = "access revoked"
+	}
+	w.r.mu.Lock()
+	defer w.r.mu.Unlock()
+	w.r.end(w, reason)
 }
 
 // offer puts s in the mailbox in place of an unread state.

@@ -427,3 +427,123 @@ func TestWatchLogin(t *testing.T) {
 		t.Errorf("dave watching dave from his only session: %v", err)
 	}
 }
+
+// TestSetSuperWatched: demoting the watched session changes nothing for
+// its watchers, which watch with their own rights.
+func TestSetSuperWatched(t *testing.T) {
+	r := New()
+	root := r.Join(Who{Login: "root", Super: true}, t0)
+	admin := Who{Login: "admin", Super: true}
+	w1 := watch(t, r, admin, 0, root.ID())
+	w2 := watch(t, r, Who{Login: "root"}, 0, root.ID())
+	ready(t, w1.Updates())
+	ready(t, w2.Updates())
+
+	root.SetSuper(false)
+	s := State{Query: "after", Cursor: 3}
+	root.Publish(s)
+	for _, w := range []*Watcher{w1, w2} {
+		empty(t, w.Ended())
+		if got := ready(t, w.Updates()); got != s {
+			t.Fatalf("state %+v, want %+v", got, s)
+		}
+	}
+	if n := root.Watchers(); n != 2 {
+		t.Fatalf("%d watchers after the demotion, want 2", n)
+	}
+	if ts := r.Targets(admin, 0); len(ts) != 1 || ts[0].Who.Super {
+		t.Fatalf("Targets %+v, want root no longer a super user", ts)
+	}
+}
+
+// TestSetSuperViewer: demoting a session ends the watches it runs that it
+// may no longer have, and only those.
+func TestSetSuperViewer(t *testing.T) {
+	r := New()
+	superRoot := Who{Login: "root", Super: true}
+	me := r.Join(superRoot, t0)
+	alice := r.Join(Who{Login: "alice"}, t0)
+	view := r.Join(Who{View: "oncall"}, t0)
+	mine := r.Join(Who{Login: "root"}, t0)
+	wAlice := watch(t, r, superRoot, me.ID(), alice.ID())
+	wView := watch(t, r, superRoot, me.ID(), view.ID())
+	wMine := watch(t, r, superRoot, me.ID(), mine.ID())
+	ready(t, alice.WatchersChanged())
+
+	me.SetSuper(true) // no change
+	empty(t, wAlice.Ended())
+
+	me.SetSuper(false)
+	for _, tt := range []struct {
+		w    *Watcher
+		want string
+	}{
+		{wAlice, "root is no longer a super user: root may watch only root's own sessions, not alice's session"},
+		{wView, "root is no longer a super user: root may watch only root's own sessions, not a session of the shared view oncall"},
+	} {
+		if why := ready(t, tt.w.Ended()); why != tt.want {
+			t.Errorf("Ended says %q, want %q", why, tt.want)
+		}
+		closed(t, tt.w.Ended())
+	}
+	empty(t, wMine.Ended())
+	if n := alice.Watchers(); n != 0 {
+		t.Fatalf("alice has %d watchers after her watcher's demotion", n)
+	}
+	if n := ready(t, alice.WatchersChanged()); n != 0 {
+		t.Fatalf("WatchersChanged says %d, want 0", n)
+	}
+	if n := mine.Watchers(); n != 1 {
+		t.Fatalf("root's own session has %d watchers, want 1", n)
+	}
+
+	// The demotion holds even for a caller that has not heard of it yet.
+	refused(t, r, superRoot, me.ID(), alice.ID(), "root may watch only root's own sessions")
+	if ts := r.Targets(superRoot, me.ID()); len(ts) != 1 || ts[0].ID != mine.ID() {
+		t.Fatalf("Targets after the demotion %+v, want root's own session", ts)
+	}
+	if _, err := r.WatchLogin(superRoot, me.ID(), "alice"); err == nil {
+		t.Fatal("WatchLogin ignores the demotion")
+	}
+
+	// Promoted again, it may watch anyone again.
+	me.SetSuper(true)
+	watch(t, r, superRoot, me.ID(), alice.ID())
+
+	// A session that has left keeps its role: nothing to check it against.
+	me.Leave("")
+	me.SetSuper(false)
+	empty(t, wMine.Ended())
+}
+
+func TestRevoke(t *testing.T) {
+	r := New()
+	alice := r.Join(Who{Login: "alice"}, t0)
+	root := Who{Login: "root", Super: true}
+	w := watch(t, r, root, 0, alice.ID())
+	other := watch(t, r, root, 0, alice.ID())
+	ready(t, alice.WatchersChanged())
+
+	w.Revoke("root is no longer a super user")
+	if why := ready(t, w.Ended()); why != "root is no longer a super user" {
+		t.Fatalf("Ended says %q", why)
+	}
+	closed(t, w.Ended())
+	if n := ready(t, alice.WatchersChanged()); n != 1 {
+		t.Fatalf("WatchersChanged says %d after Revoke, want 1", n)
+	}
+	alice.Publish(State{Cursor: 5})
+	empty(t, w.Updates())
+	empty(t, other.Ended())
+
+	w.Revoke("again")
+	w.Stop()
+	empty(t, alice.WatchersChanged())
+
+	other.Revoke("")
+	if why := ready(t, other.Ended()); why == "" {
+		t.Fatal("Revoke with no reason gave none")
+	}
+	other.Revoke("again")
+	closed(t, other.Ended())
+}
