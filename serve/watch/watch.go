@@ -177,8 +177,10 @@ func (h *Handle) Leave(reason string) {
 // session's. What a demotion ends is the watches this session runs as a
 // viewer (Watch or WatchLogin with self = its ID) that the rule no longer
 // allows, each with why on Ended; a viewer without a session here (self
-// 0) is the caller's to Revoke. From then on the session's watches and
-// Targets use the new role, whatever Who a caller passes.
+// 0) is the caller's to Revoke. From then on a Who the caller passes with
+// this session as self counts as a super user's only while this role says
+// so too, so a UI that has not yet heard of the demotion cannot use the
+// old role.
 func (h *Handle) SetSuper(super bool) {
 	r := h.r
 	r.mu.Lock()
@@ -259,7 +261,7 @@ func (r *Registry) viewer(viewer Who, self uint64) Who {
 var errSelf = errors.New("a session cannot watch itself")
 
 // Watch starts watching session id for viewer; self is the viewer's own
-// session, 0 for none. The error, one line for the user, says the session
+// session (its Handle's ID, and viewer its Who), 0 for none. The error, one line for the user, says the session
 // has ended, does not exist, is the viewer's own, or may not be watched
 // by viewer, and why.
 func (r *Registry) Watch(viewer Who, self uint64, id uint64) (*Watcher, error) {
@@ -367,7 +369,8 @@ func (r *Registry) attach(viewer Who, self uint64, h *Handle) *Watcher {
 	return w
 }
 
-// Target is the session watched, as it was when the watch started.
+// Target is the session watched, as it was when the watch started (its
+// Watchers counting this one).
 func (w *Watcher) Target() Target { return w.target }
 
 // Updates receives the watched session's newest state, the current one
@@ -377,9 +380,8 @@ func (w *Watcher) Updates() <-chan State { return w.updates }
 
 // Ended receives why the watch ended when something other than Stop ended
 // it (the session left, SetSuper or Revoke took the access away), and is
-// closed after;
-// Stop closes it with no reason. No state arrives on Updates once it is
-// closed.
+// closed after; Stop closes it with no reason. No state arrives on Updates
+// once it is closed.
 func (w *Watcher) Ended() <-chan string { return w.ended }
 
 // Stop ends the watch: the session's count of watchers drops. Stopping
