@@ -33,6 +33,7 @@ type KeyMap struct {
 	Copy       key.Binding // the cursor event as JSON to the clipboard
 	CopyLine   key.Binding // its one-line description to the clipboard
 	CopyView   key.Binding // the command line that opens this view
+	Watch      key.Binding // watch another session (served)
 	Summary    key.Binding // the summary screen for the query
 
 	// On the summary screen.
@@ -101,6 +102,7 @@ func Default() KeyMap {
 		Copy:         b([]string{"y"}, "y", "copy as JSON"),
 		CopyLine:     b([]string{"Y"}, "Y", "copy the whole line"),
 		CopyView:     b([]string{"L"}, "L", "copy a view link"),
+		Watch:        b([]string{"W"}, "W", "watch a session"),
 		Summary:      b([]string{"s"}, "s", "summary"),
 		Narrower:     b([]string{"["}, "[", "shorter window"),
 		Wider:        b([]string{"]"}, "]", "longer window"),
@@ -142,7 +144,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Oldest, k.Newest},
 		{k.JumpTime, k.Follow, k.Query, k.User, k.Users, k.Types, k.ClearQuery},
 		{k.Detail, k.Focus, k.Raw, k.Copy, k.CopyLine, k.CopyView},
-		{k.Range, k.Export, k.Summary, k.Help, k.Back, k.Quit},
+		{k.Range, k.Export, k.Summary, k.Watch, k.Help, k.Back, k.Quit},
 	}
 }
 

@@ -90,6 +90,30 @@ type Session struct {
 	// Addr is the host and port the client reached, for the commands a
 	// session suggests ("ssh -p 2222 host export ...").
 	Addr string
+
+	// program is the session's TUI once it runs; ready is closed then,
+	// or when the session ends without one.
+	program *tea.Program
+	ready   chan struct{}
+	readyOn sync.Once
+}
+
+// Send delivers msg to the session's TUI, waiting until the program
+// runs; after it has ended, or in a session without one, it does nothing.
+// Call it from a goroutine of the caller's own: a client whose terminal
+// stalls makes it wait.
+func (s *Session) Send(msg tea.Msg) {
+	<-s.ready
+	if s.program != nil {
+		s.program.Send(msg)
+	}
+}
+
+func (s *Session) started(p *tea.Program) {
+	s.readyOn.Do(func() {
+		s.program = p
+		close(s.ready)
+	})
 }
 
 // Role names the session's access for the status bar.
@@ -333,7 +357,8 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 			refuse(1, err.Error())
 			return
 		}
-		se := &Session{Login: login, View: id.View, Super: acct.Super, Src: src, Env: sess.Environ(), Addr: sess.LocalAddr().String()}
+		se := &Session{Login: login, View: id.View, Super: acct.Super, Src: src, Env: sess.Environ(), Addr: sess.LocalAddr().String(), ready: make(chan struct{})}
+		defer se.started(nil) // no program, or it is over: Send gives up
 		if se.Super || login == "" {
 			access.SetAll() // within the view, if the key has one
 		} else {
@@ -388,6 +413,7 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 		tui := bm.MiddlewareWithProgramHandler(func(sess ssh.Session) *tea.Program {
 			p := tea.NewProgram(model, bm.MakeOptions(sess)...)
 			l.program = p
+			se.started(p)
 			s.track(l, true)
 			go s.recheck(ctx, se, access, func(msg string) { p.Send(s.cfg.EndMsg(msg)) },
 				func(se *Session) { p.Send(s.cfg.AccessMsg(se)) })
@@ -467,9 +493,7 @@ func (s *Server) recheck(ctx context.Context, se *Session, access Access, end fu
 		}
 		s.cfg.Log.Info("access changed", "login", se.Login, "super", super)
 		if changed != nil {
-			now := *se
-			now.Super = super
-			changed(&now)
+			changed(&Session{Login: se.Login, View: se.View, Super: super, Src: se.Src, Env: se.Env, Addr: se.Addr})
 		}
 	}
 }

@@ -8,6 +8,9 @@ import tea "charm.land/bubbletea/v2"
 type SetAccess struct {
 	Role       string
 	Restricted bool
+	// Super is the role as read again: a demoted watcher loses the
+	// watches it may no longer have.
+	Super bool
 }
 
 // EndSession ends a served session (its login is gone, the server stops);
@@ -20,6 +23,9 @@ type EndSession struct{ Reason string }
 // only what the new access allows.
 func (m *Model) setAccess(msg SetAccess) tea.Cmd {
 	m.srv.role, m.srv.restricted = msg.Role, msg.Restricted
+	if m.share != nil {
+		m.share.SetSuper(msg.Super)
+	}
 	m.srv.epoch++
 	for t := m.top(); t != nil; t = m.top() {
 		m.remove(t)

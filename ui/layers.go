@@ -9,6 +9,7 @@ import (
 	"matomo-audit/ui/keyhelp"
 	"matomo-audit/ui/picker"
 	"matomo-audit/ui/prompt"
+	"matomo-audit/ui/sessionpick"
 	"matomo-audit/ui/summaryview"
 )
 
@@ -71,6 +72,16 @@ func (m *Model) layerKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.quit(), true
 	case top != nil && takesText(top):
 		return m.fromLayer(top, msg), true
+	case top == nil && m.watching != nil:
+		// A mirror takes only the keys that leave it or read it.
+		if cmd, ok := m.watchKey(msg); ok {
+			return cmd, true
+		}
+		if key.Matches(msg, k.Help) {
+			m.push(keyhelp.New(m.c, m.fullHelp()))
+			return nil, true
+		}
+		return nil, false
 	case key.Matches(msg, k.Quit):
 		return m.quit(), true
 	case key.Matches(msg, k.Help) && !isHelp(top):
@@ -177,6 +188,8 @@ func (m *Model) componentIntent(from common.Component, msg tea.Msg) tea.Cmd {
 		return m.exportIntent(from.(*exportdlg.Model), msg)
 	case summaryview.Show, summaryview.WindowChosen:
 		return m.summaryIntent(from, msg)
+	case sessionpick.Chosen:
+		return m.startWatch(msg.ID)
 	}
 	return nil
 }
@@ -189,6 +202,8 @@ func (m *Model) hintKeys() []key.Binding {
 	}
 	k := m.c.Keys
 	switch {
+	case m.watching != nil:
+		return m.watchHelp()
 	case m.detail.full:
 		return k.DetailFullHelp()
 	case m.detail.focus:

@@ -16,6 +16,7 @@ import (
 	"matomo-audit/data/query"
 	"matomo-audit/data/summary"
 	"matomo-audit/keymap"
+	"matomo-audit/serve/watch"
 	"matomo-audit/theme"
 	"matomo-audit/ui/common"
 	"matomo-audit/ui/picker"
@@ -41,6 +42,14 @@ type Model struct {
 	// starts L's command line (Options.ViewCommand).
 	at          uint64
 	viewCommand string
+	// share is the session's place on the server (Options.Share);
+	// watchers how many watch it; watching the session it mirrors, if
+	// any; published the state last told to its watchers.
+	share        Share
+	watchers     int
+	watching     *watching
+	published    watch.State
+	watchAtStart *watch.Watcher // Options.Watch, until Init
 	// label names the source in the header (Options.Label).
 	label string
 
@@ -130,6 +139,7 @@ func New(o Options) *Model {
 		m.fol.mode = following
 	}
 	m.at, m.viewCommand = o.At, o.ViewCommand
+	m.share, m.watchAtStart = o.Share, o.Watch
 	if m.viewCommand == "" {
 		m.viewCommand = "matomo-audit"
 	}
@@ -162,6 +172,10 @@ func (m *Model) Init() tea.Cmd {
 	}
 	if m.auto {
 		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	if m.watchAtStart != nil {
+		w := m.watchAtStart
+		m.watching, m.watchAtStart = &watching{w: w, name: watchName(w.Target())}, nil
 	}
 	return tea.Batch(cmds...)
 }
@@ -202,6 +216,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = tea.Batch(cmd, m.countSelection())
 	}
 	m.sendExportCount()
+	m.publish()
 	return m, cmd
 }
 
@@ -249,6 +264,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.applyFoundTime(msg)
 	case SetAccess:
 		return m.setAccess(msg)
+	case Watchers, WatchState, WatchEnded:
+		return m.watchUpdate(msg)
 	case EndSession:
 		m.ended = msg.Reason
 		return m.quit()
@@ -304,6 +321,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.copyLine()
 	case key.Matches(msg, k.CopyView):
 		return m.copyView()
+	case key.Matches(msg, k.Watch):
+		return m.openWatch()
 	case key.Matches(msg, k.ClearQuery):
 		if m.query.Empty() {
 			return nil
@@ -368,6 +387,7 @@ func (m *Model) scrollDetail(msg tea.KeyPressMsg) tea.Cmd {
 // Close stops background work and waits for an export being written to
 // remove its temporary file.
 func (m *Model) Close() {
+	m.stopWatch()
 	m.cancel()
 	m.dropFollower()
 	m.writers.Wait()

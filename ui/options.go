@@ -7,6 +7,7 @@ import (
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
 	"matomo-audit/keymap"
+	"matomo-audit/serve/watch"
 	"matomo-audit/theme"
 )
 
@@ -64,6 +65,13 @@ type Options struct {
 	// nearest one the query and the session let through), paused; new
 	// events are counted as when one moves away from the newest.
 	At uint64
+	// Share, when set, is the session's place on the server: W watches
+	// another session, and what this one shows is published for its own
+	// watchers. Watch, when set, opens the session watching (ssh HOST
+	// watch alice); stopping then ends it.
+	Share Share
+	Watch *watch.Watcher
+
 	// ViewCommand is how L's command line starts for a local session:
 	// "matomo-audit" with the flags that chose the source (the default).
 	// A served session's starts with SSH.

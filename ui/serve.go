@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strconv"
+
 	tea "charm.land/bubbletea/v2"
 
 	"matomo-audit/internal/shellword"
@@ -28,7 +30,12 @@ func (m *Model) roleBadge(w int) string {
 		return ""
 	}
 	th := m.c.Theme
-	return th.Status.Render(" ") + th.StatusKey.Render(" "+cell.Clip(cell.Safe(m.srv.role), w-3, th.Ellipsis)+" ")
+	role := cell.Safe(m.srv.role)
+	if m.watchers > 0 {
+		// Said after the role: a cut keeps the login first.
+		role += " · " + strconv.Itoa(m.watchers) + " watching"
+	}
+	return th.Status.Render(" ") + th.StatusKey.Render(" "+cell.Clip(role, w-3, th.Ellipsis)+" ")
 }
 
 // sshExportCommand is the headless export of what e would export here:

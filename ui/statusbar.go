@@ -32,6 +32,9 @@ func (m *Model) statusBar() string {
 		}
 		tail.WriteString(th.Status.Render(m.countText()))
 	}
+	if n := m.watchNote(); n != "" {
+		tail.WriteString(th.StatusWarn.Render(" " + n + " "))
+	}
 	if b := m.followBadge(); b != "" {
 		style := th.StatusKey
 		if m.fol.mode == followPaused {

@@ -22,6 +22,7 @@ import (
 	"matomo-audit/data/source"
 	"matomo-audit/serve"
 	"matomo-audit/serve/keys"
+	swatch "matomo-audit/serve/watch"
 	"matomo-audit/serve/sshtest"
 )
 
@@ -67,7 +68,7 @@ func startHubServeOn(t *testing.T, table source.Source) *hubServe {
 	}
 	t.Cleanup(watch.Close)
 	host := sshtest.Key(t)
-	cfg := serveConfig(&globals{}, &serveFlags{maxSessions: 80, idleTimeout: time.Minute}, src, hub, watch, host,
+	cfg := serveConfig(&globals{}, &serveFlags{maxSessions: 80, idleTimeout: time.Minute}, src, hub, swatch.New(), watch, host,
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv, err := serve.New(cfg)
 	if err != nil {

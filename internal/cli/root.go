@@ -230,6 +230,7 @@ func newRoot(g *globals, stdout, stderr io.Writer) *cobra.Command {
 		c.Args = noArgs
 	}
 	if g.served != nil {
+		root.AddCommand(newWatchCmd(g))
 		// Said plainly, whatever flags come with it.
 		root.AddCommand(&cobra.Command{Use: "serve", Hidden: true, DisableFlagParsing: true,
 			RunE: func(*cobra.Command, []string) error {

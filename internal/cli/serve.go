@@ -22,8 +22,10 @@ import (
 	"matomo-audit/data/follow"
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
+	"matomo-audit/internal/shellword"
 	"matomo-audit/serve"
 	"matomo-audit/serve/keys"
+	swatch "matomo-audit/serve/watch"
 	"matomo-audit/theme"
 	"matomo-audit/ui"
 )
@@ -34,8 +36,10 @@ type served struct {
 	src source.Source
 	hub *follow.Hub
 	// probe: the command line is only read, for the timeline; timeline
-	// says it asks for it (see servedTimeline).
+	// says it asks for it (see servedTimeline), watch whose session it
+	// is to mirror.
 	probe, timeline bool
+	watch           string
 }
 
 // source is the session's source, as it is: a wrapper here would hide its
@@ -150,7 +154,7 @@ func runServe(ctx context.Context, g *globals, f *serveFlags, stderr io.Writer) 
 	if err != nil {
 		return usageError{fmt.Errorf("cannot listen on %s: %v", f.listen, err)}
 	}
-	srv, err := serve.New(serveConfig(g, f, src, hub, watch, signer, log))
+	srv, err := serve.New(serveConfig(g, f, src, hub, swatch.New(), watch, signer, log))
 	if err != nil {
 		ln.Close()
 		return err
@@ -199,7 +203,7 @@ func shutdown(srv *serve.Server, done <-chan error, log *slog.Logger) error {
 	return nil
 }
 
-func serveConfig(g *globals, f *serveFlags, src source.Source, hub *follow.Hub, watch *keys.Watcher, signer gossh.Signer, log *slog.Logger) serve.Config {
+func serveConfig(g *globals, f *serveFlags, src source.Source, hub *follow.Hub, reg *swatch.Registry, watch *keys.Watcher, signer gossh.Signer, log *slog.Logger) serve.Config {
 	return serve.Config{
 		Listen: f.listen, HostKey: signer, MaxSessions: f.maxSessions, IdleTimeout: f.idleTimeout, Log: log,
 		Keys: keyLookup{watch},
@@ -227,10 +231,22 @@ func serveConfig(g *globals, f *serveFlags, src source.Source, hub *follow.Hub, 
 				return nil, nil, code, ok
 			}
 			o := sessionOptions(g, s)
+			st := join(reg, s)
+			o.Share = st
+			if login := g.served.watch; login != "" {
+				w, err := st.watchLogin(login)
+				if err != nil {
+					st.h.Leave("")
+					fmt.Fprintln(stderr, "matomo-audit: "+err.Error())
+					return nil, nil, 1, true
+				}
+				o.Watch = w
+			}
 			o.Live = func() follow.Live { return hub.Subscribe(s.Src) }
 			m := ui.New(o)
 			return m, func() string {
 				m.Close()
+				st.h.Leave(s.Name() + "'s session ended")
 				return m.Ended()
 			}, 0, true
 		},
@@ -240,6 +256,41 @@ func serveConfig(g *globals, f *serveFlags, src source.Source, hub *follow.Hub, 
 			return RunServed(ctx, args, stdout, stderr, s.Src, hub)
 		},
 	}
+}
+
+// seat is a TUI session's place in the server's registry of watched
+// sessions (ui.Share): what the registry tells it reaches its program
+// through goroutines of its own, so a stalled client waits alone.
+type seat struct {
+	reg  *swatch.Registry
+	h    *swatch.Handle
+	who  swatch.Who
+	send func(tea.Msg)
+}
+
+func join(reg *swatch.Registry, s *serve.Session) *seat {
+	who := swatch.Who{Login: s.Login, View: s.View, Super: s.Super}
+	st := &seat{reg: reg, h: reg.Join(who, time.Now()), who: who, send: s.Send}
+	go ui.PumpWatchers(st.h.WatchersChanged(), s.Send)
+	return st
+}
+
+func (s *seat) Publish(state swatch.State) { s.h.Publish(state) }
+func (s *seat) Targets() []swatch.Target   { return s.reg.Targets(s.who, s.h.ID()) }
+func (s *seat) SetSuper(super bool)        { s.who.Super = super; s.h.SetSuper(super) }
+func (s *seat) Watch(id uint64) (*swatch.Watcher, error) {
+	return s.pump(s.reg.Watch(s.who, s.h.ID(), id))
+}
+
+func (s *seat) watchLogin(login string) (*swatch.Watcher, error) {
+	return s.pump(s.reg.WatchLogin(s.who, s.h.ID(), login))
+}
+
+func (s *seat) pump(w *swatch.Watcher, err error) (*swatch.Watcher, error) {
+	if err == nil {
+		go ui.PumpWatch(w, s.send)
+	}
+	return w, err
 }
 
 // servedTimeline reads a client's command line for the timeline: the
@@ -252,7 +303,7 @@ func servedTimeline(s *serve.Session, args []string, stderr io.Writer, hub *foll
 	g := &globals{stderr: stderr, served: &served{src: s.Src, hub: hub, probe: true}, noExport: true}
 	if len(args) > 0 {
 		root := newRoot(g, io.Discard, stderr)
-		if c, _, err := root.Find(args); err == nil && c != root {
+		if c, _, err := root.Find(args); err == nil && c != root && c.Name() != "watch" {
 			return nil, 0, false
 		}
 	}
@@ -320,4 +371,21 @@ func (k keyLookup) Lookup(key gossh.PublicKey) (serve.Identity, bool) {
 		return serve.Identity{}, false
 	}
 	return serve.Identity{Login: e.Login, View: e.View, Query: e.Query}, true
+}
+
+// newWatchCmd is `ssh -t HOST watch alice`: a timeline that mirrors
+// alice's newest session. Only serve has sessions to watch.
+func newWatchCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "watch LOGIN",
+		Short: "Watch another session live: its query, its cursor, follow or paused (over serve, with ssh -t)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !g.served.probe {
+				return usageError{errors.New("watch needs a terminal: ssh -t HOST watch " + shellword.Word(args[0]))}
+			}
+			g.served.timeline, g.served.watch = true, args[0]
+			return nil
+		},
+	}
 }
