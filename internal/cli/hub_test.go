@@ -22,8 +22,8 @@ import (
 	"matomo-audit/data/source"
 	"matomo-audit/serve"
 	"matomo-audit/serve/keys"
-	swatch "matomo-audit/serve/watch"
 	"matomo-audit/serve/sshtest"
+	swatch "matomo-audit/serve/watch"
 )
 
 // counting counts the reads following makes.
