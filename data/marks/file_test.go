@@ -212,7 +212,7 @@ func TestFileTornTail(t *testing.T) {
 		`{"op":"mark","id":3,"by":"car`,
 		`{`,
 		`{"op":"unmark","id":1,"by":"carol","at":"2026-12-02T05:10:00Z"`, // all but the brace
-		"\x00\x00\x00\x00",  // a file system's zero fill after a power cut
+		"\x00\x00\x00\x00", // a file system's zero fill after a power cut
 		`{"op":"mark","id":` + strings.Repeat("9", 200),
 	} {
 		path := writeFile(t, whole+torn)
