@@ -30,13 +30,15 @@ const (
 	opUnmark = "unmark"
 )
 
-// maxLine bounds a line (without its newline) in both directions: Open
-// refuses a longer one, so that a wrong path cannot fill memory, and Mark
-// refuses to write one, so that it never writes a file Open refuses. A
-// mark's line is under 100 bytes unless its by is absurd.
-const maxLine = 64 << 10
-
-var errLineTooLong = fmt.Errorf("marks: the mark's line would be over %d KiB (is by a login?)", maxLine>>10)
+// maxLine bounds a line (without its newline) that Open reads, so that a
+// wrong path cannot fill memory. maxBy bounds by, in Mark and in Open
+// alike, so that Set never writes a line Open refuses: encoding/json
+// writes a byte as at most 6 (\u001b), and the rest of a line is under
+// 100 bytes. A Matomo login is at most 100 characters.
+const (
+	maxLine = 64 << 10
+	maxBy   = 4 << 10
+)
 
 // record is a line as written.
 type record struct {
@@ -170,9 +172,6 @@ func (a *appender) append(op string, m Mark) error {
 	if err != nil {
 		return fmt.Errorf("marks: %w", err)
 	}
-	if len(line) > maxLine {
-		return errLineTooLong
-	}
 	// One write, so that a crash leaves the line whole or cut short at the
 	// end of the file, which is what Open expects.
 	if _, err := a.f.Write(append(line, '\n')); err != nil {
@@ -266,6 +265,8 @@ func apply(marks map[uint64]Mark, line []byte) string {
 		return `no "at"`
 	case *r.ID == 0:
 		return "id 0 is not an event"
+	case len(*r.By) > maxBy:
+		return fmt.Sprintf(`"by" is longer than %d KiB`, maxBy>>10)
 	}
 	var at time.Time
 	if err := at.UnmarshalText([]byte(*r.At)); err != nil {

@@ -60,8 +60,9 @@ func TestFileRoundTrip(t *testing.T) {
 		t.Fatalf("created with mode %v; want 0600", m)
 	}
 	// Logins as strangers may type them: quotes, a newline, escape
-	// sequences, a line separator, invalid UTF-8.
-	odd := []string{`al"ice`, "bob\nbob", "\x1b]52;c;aGk=\x07", "line\u2028sep", "\xff\xfe", "漢字 😀", ""}
+	// sequences, a line separator, invalid UTF-8; and the longest line.
+	odd := []string{`al"ice`, "bob\nbob", "\x1b]52;c;aGk=\x07", "line\u2028sep", "\xff\xfe", "漢字 😀", "",
+		strings.Repeat("\x00", maxBy)}
 	for i, by := range odd {
 		if _, err := s.Mark(uint64(100+i), by, t0.Add(time.Duration(i)*time.Nanosecond)); err != nil {
 			t.Fatal(err)
@@ -169,6 +170,7 @@ func TestFileCorrupt(t *testing.T) {
 		{"id over 64 bits", `{"op":"mark","id":18446744073709551616,"by":"a","at":"2026-12-02T05:10:00Z"}` + "\n", `line 1: "id" is not an event id`},
 		{"id as a string", `{"op":"mark","id":"1","by":"a","at":"2026-12-02T05:10:00Z"}` + "\n", `line 1: "id" is not an event id`},
 		{"by a number", `{"op":"mark","id":1,"by":1,"at":"2026-12-02T05:10:00Z"}` + "\n", `line 1: "by" is not a string`},
+		{"by too long", `{"op":"mark","id":1,"by":"` + strings.Repeat("a", maxBy+1) + `","at":"2026-12-02T05:10:00Z"}` + "\n", `line 1: "by" is longer than 4 KiB`},
 		{"no at", `{"op":"mark","id":1,"by":"a"}` + "\n", `line 1: no "at"`},
 		{"at null", `{"op":"mark","id":1,"by":"a","at":null}` + "\n", `line 1: no "at"`},
 		{"no by", `{"op":"unmark","id":1,"at":"2026-12-02T05:10:00Z"}` + "\n", `line 1: no "by"`},
@@ -290,10 +292,10 @@ func TestFileWriteFails(t *testing.T) {
 	defer s.Close()
 	mustMark(t, s, 1, "alice")
 
-	// A by too long for a line is refused before anything is written, and
-	// the set goes on.
-	if _, err := s.Mark(2, strings.Repeat("\x00", maxLine/6), t0); err == nil {
-		t.Fatal("a mark whose line is over the limit was accepted")
+	// A by too long is refused before anything is written, and the set
+	// goes on.
+	if _, err := s.Mark(2, strings.Repeat("a", maxBy+1), t0); err == nil {
+		t.Fatal("a by over the limit was accepted")
 	}
 	mustMark(t, s, 3, "alice")
 

@@ -134,11 +134,11 @@ func (s *Set) change(op string, id uint64, by string, at time.Time) error {
 		// encoding/json cannot write such a time, nor Open read it.
 		return fmt.Errorf("marks: time %v is outside the years 0 to 9999", m.At)
 	}
+	if len(m.By) > maxBy {
+		return fmt.Errorf("marks: by is longer than %d KiB: not a login", maxBy>>10)
+	}
 	if s.f != nil {
 		if err := s.f.append(op, m); err != nil {
-			if errors.Is(err, errLineTooLong) {
-				return err // nothing was written
-			}
 			// A later append could land after half a line, which Open
 			// would then refuse as corrupt: stop writing until a restart
 			// has truncated the tail.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -105,7 +106,18 @@ func TestRefused(t *testing.T) {
 	if _, err := s.Mark(1, "alice", time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)); err == nil {
 		t.Error("a mark in the year 10000 was accepted; it cannot be written as JSON")
 	}
-	if s.Len() != 0 || s.Version() != 0 {
+	if _, err := s.Mark(1, strings.Repeat("a", maxBy+1), t0); err == nil {
+		t.Error("a by over the limit was accepted")
+	}
+	// The limit is on by as kept: an invalid byte is kept as 3.
+	if _, err := s.Mark(1, strings.Repeat("\xff", maxBy/3+1), t0); err == nil {
+		t.Error("a by over the limit once made valid UTF-8 was accepted")
+	}
+	if _, err := s.Mark(1, strings.Repeat("\x00", maxBy), t0); err != nil {
+		t.Errorf("a by at the limit: %v", err)
+	}
+	s.Unmark(1, "", t0)
+	if s.Len() != 0 || s.Version() != 2 {
 		t.Fatal("a refused change changed the set")
 	}
 	mustMark(t, s, 1, "alice")
