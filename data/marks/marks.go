@@ -4,7 +4,8 @@
 // same short list of what matters, who flagged it and when.
 //
 // The marks are never written to Matomo's database, because matomo-audit
-// only ever reads it (its grant is SELECT on the activity log table).
+// is read-only on it: it sends no statement that writes, and the account
+// it is advised to use may only SELECT.
 // They live in memory, and with serve --marks FILE also in an append-only
 // file on the server, so that a restart keeps them (see Open).
 package marks
@@ -142,8 +143,8 @@ func (s *Set) change(op string, id uint64, by string, at time.Time) error {
 			// A later append could land after half a line, which Open
 			// would then refuse as corrupt: stop writing until a restart
 			// has truncated the tail.
-			s.broken = err
-			return err
+			s.broken = fmt.Errorf("%w (no change is written until the file is opened again)", err)
+			return s.broken
 		}
 	}
 	s.mu.Lock()
