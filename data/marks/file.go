@@ -72,6 +72,9 @@ type rawRecord struct {
 // The file is locked (flock) for as long as the set is open, so that two
 // servers cannot append to it at once; Open fails when another holds it.
 func Open(path string) (*Set, error) {
+	if err := supported(path); err != nil {
+		return nil, err
+	}
 	// Stat before opening, so that a FIFO or device is refused rather than
 	// opened; the open file is looked at again below.
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
