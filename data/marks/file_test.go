@@ -302,13 +302,16 @@ func TestFileWriteFails(t *testing.T) {
 	// A failed write is not applied, and no write follows it: it may have
 	// left half a line, which only Open can clean up.
 	s.f.f.Close()
-	if _, err := s.Mark(4, "alice", t0); err == nil {
-		t.Fatal("a mark that could not be written was acknowledged")
+	if added, err := s.Mark(4, "alice", t0); err == nil || added {
+		t.Fatalf("a mark that could not be written: %v, %v; want false and an error", added, err)
 	}
 	if _, ok := s.Get(4); ok || s.Version() != 2 {
 		t.Fatal("a mark that could not be written was applied")
 	}
-	if _, err := s.Unmark(1, "alice", t0); err == nil || !strings.Contains(err.Error(), "no change is written until the file is opened again") {
+	if removed, err := s.Unmark(1, "alice", t0); removed || err == nil || !strings.Contains(err.Error(), "no change is written until the file is opened again") {
 		t.Fatalf("a change after a failed write: %v; want it refused until Open", err)
+	}
+	if marked, err := s.Toggle(1, "alice", t0); !marked || err == nil {
+		t.Fatalf("a toggle after a failed write: %v, %v; want true (still marked) and an error", marked, err)
 	}
 }

@@ -5,8 +5,7 @@
 //
 // The marks are never written to Matomo's database, because matomo-audit
 // is read-only on it: it sends no statement that writes, and the account
-// it is advised to use may only SELECT.
-// They live in memory, and with serve --marks FILE also in an append-only
+// it is advised to use may only SELECT. They live in memory, and with serve --marks FILE also in an append-only
 // file on the server, so that a restart keeps them (see Open).
 package marks
 
@@ -76,7 +75,10 @@ func (s *Set) Mark(id uint64, by string, at time.Time) (added bool, err error) {
 	if _, ok := s.marks[id]; ok {
 		return false, nil
 	}
-	return true, s.change(opMark, id, by, at)
+	if err := s.change(opMark, id, by, at); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // Unmark removes a mark, durably. Returns false when it was not marked.
@@ -91,19 +93,24 @@ func (s *Set) Unmark(id uint64, by string, at time.Time) (removed bool, err erro
 	if _, ok := s.marks[id]; !ok {
 		return false, nil
 	}
-	return true, s.change(opUnmark, id, by, at)
+	if err := s.change(opUnmark, id, by, at); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // Toggle marks id when it is not marked, else unmarks it; marked says
 // which it is now. The check and the change are one step, so two people
-// pressing m at once end with the mark toggled twice, never lost.
+// pressing m at once end with the mark toggled twice, never lost. On an
+// error nothing changed, and marked is still which it is, for the UI to
+// show.
 func (s *Set) Toggle(id uint64, by string, at time.Time) (marked bool, err error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if err := s.writable(id); err != nil {
-		return false, err
-	}
 	_, was := s.marks[id]
+	if err := s.writable(id); err != nil {
+		return was, err
+	}
 	op := opMark
 	if was {
 		op = opUnmark

@@ -106,8 +106,8 @@ func TestRefused(t *testing.T) {
 	if _, err := s.Mark(1, "alice", time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)); err == nil {
 		t.Error("a mark in the year 10000 was accepted; it cannot be written as JSON")
 	}
-	if _, err := s.Mark(1, strings.Repeat("a", maxBy+1), t0); err == nil {
-		t.Error("a by over the limit was accepted")
+	if added, err := s.Mark(1, strings.Repeat("a", maxBy+1), t0); err == nil || added {
+		t.Errorf("a by over the limit: %v, %v; want false and an error", added, err)
 	}
 	// The limit is on by as kept: an invalid byte is kept as 3.
 	if _, err := s.Mark(1, strings.Repeat("\xff", maxBy/3+1), t0); err == nil {
