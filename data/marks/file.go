@@ -152,7 +152,7 @@ func openFile(f *os.File, path string, created bool) (*Set, error) {
 	}
 	s := New()
 	s.marks = marks
-	s.f = &appender{f: f, path: path}
+	s.f = &appender{f: f}
 	return s, nil
 }
 
@@ -163,8 +163,7 @@ func notRegular(path string, fi fs.FileInfo) error {
 // appender writes the lines; it is used with the Set's wmu held, which
 // serializes the writes and their fsyncs.
 type appender struct {
-	f    *os.File
-	path string
+	f *os.File // its errors name the path
 }
 
 func (a *appender) append(op string, m Mark) error {
