@@ -34,6 +34,8 @@ type KeyMap struct {
 	CopyLine   key.Binding // its one-line description to the clipboard
 	CopyView   key.Binding // the command line that opens this view
 	Watch      key.Binding // watch another session (served)
+	Mark       key.Binding // mark the cursor event for everyone, or unmark it
+	Marks      key.Binding // the marked events
 	Summary    key.Binding // the summary screen for the query
 
 	// On the summary screen.
@@ -103,6 +105,8 @@ func Default() KeyMap {
 		CopyLine:     b([]string{"Y"}, "Y", "copy the whole line"),
 		CopyView:     b([]string{"L"}, "L", "copy a view link"),
 		Watch:        b([]string{"W"}, "W", "watch a session"),
+		Mark:         b([]string{"m"}, "m", "mark / unmark"),
+		Marks:        b([]string{"M"}, "M", "marked events"),
 		Summary:      b([]string{"s"}, "s", "summary"),
 		Narrower:     b([]string{"["}, "[", "shorter window"),
 		Wider:        b([]string{"]"}, "]", "longer window"),
@@ -143,7 +147,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Oldest, k.Newest},
 		{k.JumpTime, k.Follow, k.Query, k.User, k.Users, k.Types, k.ClearQuery},
-		{k.Detail, k.Focus, k.Raw, k.Copy, k.CopyLine, k.CopyView},
+		{k.Detail, k.Focus, k.Raw, k.Copy, k.CopyLine, k.CopyView, k.Mark, k.Marks},
 		{k.Range, k.Export, k.Summary, k.Watch, k.Help, k.Back, k.Quit},
 	}
 }

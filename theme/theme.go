@@ -76,6 +76,7 @@ type Theme struct {
 
 	// Glyphs. One cell wide each.
 	MarkSecurity string // left of a security event
+	MarkIncident string // an event marked for everyone (m)
 	MarkNotice   string
 	MarkCursor   string
 	MarkSelected string // left of rows in a range selection
@@ -208,6 +209,7 @@ func base(name string) Theme {
 	return Theme{
 		Name:         name,
 		MarkSecurity: "!",
+		MarkIncident: "⚑",
 		MarkNotice:   "·",
 		MarkCursor:   ">",
 		MarkSelected: "▌",

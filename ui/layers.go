@@ -7,6 +7,7 @@ import (
 	"matomo-audit/ui/common"
 	"matomo-audit/ui/exportdlg"
 	"matomo-audit/ui/keyhelp"
+	"matomo-audit/ui/markslist"
 	"matomo-audit/ui/picker"
 	"matomo-audit/ui/prompt"
 	"matomo-audit/ui/sessionpick"
@@ -190,6 +191,8 @@ func (m *Model) componentIntent(from common.Component, msg tea.Msg) tea.Cmd {
 		return m.summaryIntent(from, msg)
 	case sessionpick.Chosen:
 		return m.startWatch(msg.ID)
+	case markslist.Jump:
+		return m.marksIntent(msg)
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"matomo-audit/data/follow"
+	"matomo-audit/data/marks"
 	"matomo-audit/data/query"
 	"matomo-audit/data/summary"
 	"matomo-audit/keymap"
@@ -50,6 +51,9 @@ type Model struct {
 	watching     *watching
 	published    watch.State
 	watchAtStart *watch.Watcher // Options.Watch, until Init
+	// marks are the marked events (Options.Marks), markedBy who marks.
+	marks    *marks.Set
+	markedBy string
 	// label names the source in the header (Options.Label).
 	label string
 
@@ -140,6 +144,13 @@ func New(o Options) *Model {
 	}
 	m.at, m.viewCommand = o.At, o.ViewCommand
 	m.share, m.watchAtStart = o.Share, o.Watch
+	m.marks, m.markedBy = o.Marks, o.MarkedBy
+	if m.marks == nil {
+		m.marks = marks.New()
+	}
+	if m.markedBy == "" {
+		m.markedBy = "you"
+	}
 	if m.viewCommand == "" {
 		m.viewCommand = "matomo-audit"
 	}
@@ -266,6 +277,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.setAccess(msg)
 	case Watchers, WatchState, WatchEnded:
 		return m.watchUpdate(msg)
+	case MarksChanged:
+		return nil // drawn again with the marks as they are
+	case markedMsg:
+		return m.markedDone(msg)
 	case EndSession:
 		m.ended = msg.Reason
 		return m.quit()
@@ -323,6 +338,10 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.copyView()
 	case key.Matches(msg, k.Watch):
 		return m.openWatch()
+	case key.Matches(msg, k.Mark):
+		return m.toggleMark()
+	case key.Matches(msg, k.Marks):
+		return m.openMarks()
 	case key.Matches(msg, k.ClearQuery):
 		if m.query.Empty() {
 			return nil

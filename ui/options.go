@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"matomo-audit/data/follow"
+	"matomo-audit/data/marks"
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
 	"matomo-audit/keymap"
@@ -71,6 +72,11 @@ type Options struct {
 	// watch alice); stopping then ends it.
 	Share Share
 	Watch *watch.Watcher
+	// Marks are the events marked with m, shared by every session of a
+	// server (a set of the session's own when nil); MarkedBy is who this
+	// session marks as.
+	Marks    *marks.Set
+	MarkedBy string
 
 	// ViewCommand is how L's command line starts for a local session:
 	// "matomo-audit" with the flags that chose the source (the default).

@@ -91,6 +91,11 @@ func (m *Model) row(e *activity.Event, cursor, selected bool, c cols, w int) str
 	case selected:
 		cur = th.MarkSelected
 	}
+	// The gutter's third cell holds the incident mark.
+	flag := " "
+	if m.marked(e.ID) {
+		flag = th.MarkIncident
+	}
 	mark := " "
 	switch e.Severity {
 	case activity.Security:
@@ -121,7 +126,7 @@ func (m *Model) row(e *activity.Event, cursor, selected bool, c cols, w int) str
 	ip := cell.Fit(e.IPText(), c.ip, "")
 	country := cell.Fit(cell.Safe(e.Country), c.country, "")
 	if cursor || selected {
-		line := cur + mark + " " + cell.Fit(ts, c.time, "") + " " + user + " "
+		line := cur + mark + flag + cell.Fit(ts, c.time, "") + " " + user + " "
 		if c.ip > 0 {
 			line += ip + " "
 		}
@@ -154,7 +159,11 @@ func (m *Model) row(e *activity.Event, cursor, selected bool, c cols, w int) str
 	var b strings.Builder
 	b.WriteString(cur)
 	b.WriteString(markStyle.Render(mark))
-	b.WriteByte(' ')
+	if flag == " " {
+		b.WriteByte(' ')
+	} else {
+		b.WriteString(th.Notice.Render(flag))
+	}
 	b.WriteString(th.Time.Render(cell.Fit(ts, c.time, "")))
 	b.WriteByte(' ')
 	b.WriteString(userStyle.Render(user))

@@ -228,7 +228,8 @@ func (m *Model) watchKey(msg tea.KeyPressMsg) (cmd tea.Cmd, handled bool) {
 		name := m.watching.name
 		m.stopWatch()
 		return m.toast("took over "+name+"'s view: it is yours to drive", false), true
-	case key.Matches(msg, k.Help), key.Matches(msg, k.Copy), key.Matches(msg, k.CopyLine), key.Matches(msg, k.CopyView):
+	case key.Matches(msg, k.Help), key.Matches(msg, k.Copy), key.Matches(msg, k.CopyLine), key.Matches(msg, k.CopyView),
+		key.Matches(msg, k.Mark), key.Matches(msg, k.Marks):
 		return nil, false
 	}
 	var says []string

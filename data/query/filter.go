@@ -3,6 +3,7 @@ package query
 import (
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -271,4 +272,26 @@ func (f *Filter) Terms() []Term {
 		return nil
 	}
 	return f.Query.Terms
+}
+
+// OnlyIDs is a filter matching exactly the events with these ids, and
+// nothing when there are none (marked events: `export --marked`, M).
+// And it with the user's filter rather than adding its term to the
+// user's query: an id: term of the query's own would be an alternative to
+// it. It is parsed, not built as a Term: an id term's ranges are the
+// parser's.
+func OnlyIDs(ids []uint64) *Filter {
+	text := "-id:0.." // every id lies in 0..: nothing
+	if len(ids) > 0 {
+		vs := make([]string, len(ids))
+		for i, id := range ids {
+			vs[i] = strconv.FormatUint(id, 10)
+		}
+		text = "id:" + strings.Join(vs, ",")
+	}
+	q, err := Parse(text)
+	if err != nil {
+		panic("query: an id list does not parse: " + err.Error())
+	}
+	return Compile(q, time.Time{}, time.UTC)
 }

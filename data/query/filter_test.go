@@ -281,3 +281,15 @@ func matching(f *Filter, events []activity.Event) []uint64 {
 	}
 	return got
 }
+
+func TestOnlyIDs(t *testing.T) {
+	f := OnlyIDs([]uint64{3, 7})
+	for id, want := range map[uint64]bool{1: false, 3: true, 5: false, 7: true, 8: false} {
+		if got := f.Match(&activity.Event{ID: id}); got != want {
+			t.Errorf("OnlyIDs(3, 7) on %d: %v", id, got)
+		}
+	}
+	if OnlyIDs(nil).Match(&activity.Event{ID: 1}) || OnlyIDs(nil).MatchAll() {
+		t.Error("OnlyIDs() matches something")
+	}
+}

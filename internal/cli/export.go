@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
 	"matomo-audit/data/export"
+	"matomo-audit/data/query"
 	"matomo-audit/internal/numfmt"
 )
 
@@ -17,6 +19,7 @@ type exportFlags struct {
 	force  bool
 	fromID uint64
 	toID   uint64
+	marked bool
 }
 
 const exportExamples = `  matomo-audit export --demo --format ndjson | head -3
@@ -53,6 +56,7 @@ spreadsheet runs it as a formula. The JSON formats keep every value exactly.`,
 	fl.BoolVar(&f.force, "force", false, "replace --output if it exists")
 	fl.Uint64Var(&f.fromID, "from-id", 0, "first event id to export")
 	fl.Uint64Var(&f.toID, "to-id", 0, "last event id to export")
+	fl.BoolVar(&f.marked, "marked", false, "only the events marked with m on the server (over ssh to matomo-audit serve)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]cobra.Completion{"json", "ndjson", "csv"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -64,6 +68,14 @@ func runExport(ctx context.Context, g *globals, f *exportFlags, stdout, stderr i
 	}
 	if f.toID != 0 && f.fromID > f.toID {
 		return usageError{fmt.Errorf("--from-id %d is after --to-id %d", f.fromID, f.toID)}
+	}
+	filter := g.filter()
+	if f.marked {
+		// The marks are the server's, in its memory.
+		if g.served == nil || g.served.marks == nil {
+			return usageError{errors.New("--marked exports what was marked with m in matomo-audit serve: run it there, as ssh -p PORT HOST export --marked")}
+		}
+		filter = filter.And(query.OnlyIDs(g.served.marks.IDs()))
 	}
 	var file *export.File
 	out := stdout
@@ -86,7 +98,7 @@ func runExport(ctx context.Context, g *globals, f *exportFlags, stdout, stderr i
 	}
 	defer src.Close()
 	w := export.NewWriter(out, format)
-	if err := src.Stream(ctx, g.filter(), f.fromID, f.toID, w.Write); err != nil {
+	if err := src.Stream(ctx, filter, f.fromID, f.toID, w.Write); err != nil {
 		return err
 	}
 	if err := w.Close(); err != nil {

@@ -19,6 +19,7 @@ import (
 	"matomo-audit/data/activity"
 	"matomo-audit/data/demo"
 	"matomo-audit/data/follow"
+	"matomo-audit/data/marks"
 	"matomo-audit/data/source"
 	"matomo-audit/serve"
 	"matomo-audit/serve/keys"
@@ -68,7 +69,7 @@ func startHubServeOn(t *testing.T, table source.Source) *hubServe {
 	}
 	t.Cleanup(watch.Close)
 	host := sshtest.Key(t)
-	cfg := serveConfig(&globals{}, &serveFlags{maxSessions: 80, idleTimeout: time.Minute}, src, hub, swatch.New(), watch, host,
+	cfg := serveConfig(&globals{}, &serveFlags{maxSessions: 80, idleTimeout: time.Minute}, src, hub, swatch.New(), marks.New(), watch, host,
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv, err := serve.New(cfg)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"matomo-audit/data/follow"
+	"matomo-audit/data/marks"
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
 	"matomo-audit/internal/shellword"
@@ -33,8 +34,9 @@ import (
 // served is a command run by serve for an SSH client: the session's
 // source, and the follower every session shares.
 type served struct {
-	src source.Source
-	hub *follow.Hub
+	src   source.Source
+	hub   *follow.Hub
+	marks *marks.Set // the server's marked events
 	// probe: the command line is only read, for the timeline; timeline
 	// says it asks for it (see servedTimeline), watch whose session it
 	// is to mirror.
@@ -66,12 +68,13 @@ func (s *served) check(cmd *cobra.Command) error {
 
 // RunServed runs one command line of an SSH client with the session's
 // source, returning its exit status.
-func RunServed(ctx context.Context, args []string, stdout, stderr io.Writer, src source.Source, hub *follow.Hub) int {
-	g := &globals{stderr: stderr, served: &served{src: src, hub: hub}, noExport: true}
+func RunServed(ctx context.Context, args []string, stdout, stderr io.Writer, src source.Source, hub *follow.Hub, set *marks.Set) int {
+	g := &globals{stderr: stderr, served: &served{src: src, hub: hub, marks: set}, noExport: true}
 	return run(ctx, g, args, stdout, stderr)
 }
 
 type serveFlags struct {
+	marks       string
 	listen      string
 	hostKey     string
 	keys        string
@@ -114,6 +117,7 @@ func newServeCmd(g *globals, stderr io.Writer) *cobra.Command {
 	fl.IntVar(&f.maxSessions, "max-sessions", serve.DefaultMaxSessions, "sessions open at once")
 	fl.DurationVar(&f.idleTimeout, "idle-timeout", serve.DefaultIdleTimeout, "close a connection idle this long")
 	fl.IntVar(&g.maxConns, "db-connections", serve.DefaultDBConnections, "database connections shared by every session")
+	fl.StringVar(&f.marks, "marks", "", "keep the events marked with m in this file across restarts (append-only NDJSON, 0600); default: in memory only")
 	return cmd
 }
 
@@ -154,7 +158,14 @@ func runServe(ctx context.Context, g *globals, f *serveFlags, stderr io.Writer) 
 	if err != nil {
 		return usageError{fmt.Errorf("cannot listen on %s: %v", f.listen, err)}
 	}
-	srv, err := serve.New(serveConfig(g, f, src, hub, swatch.New(), watch, signer, log))
+	set := marks.New()
+	if f.marks != "" {
+		if set, err = marks.Open(f.marks); err != nil {
+			return usageError{err}
+		}
+	}
+	defer set.Close()
+	srv, err := serve.New(serveConfig(g, f, src, hub, swatch.New(), set, watch, signer, log))
 	if err != nil {
 		ln.Close()
 		return err
@@ -203,7 +214,7 @@ func shutdown(srv *serve.Server, done <-chan error, log *slog.Logger) error {
 	return nil
 }
 
-func serveConfig(g *globals, f *serveFlags, src source.Source, hub *follow.Hub, reg *swatch.Registry, watch *keys.Watcher, signer gossh.Signer, log *slog.Logger) serve.Config {
+func serveConfig(g *globals, f *serveFlags, src source.Source, hub *follow.Hub, reg *swatch.Registry, set *marks.Set, watch *keys.Watcher, signer gossh.Signer, log *slog.Logger) serve.Config {
 	return serve.Config{
 		Listen: f.listen, HostKey: signer, MaxSessions: f.maxSessions, IdleTimeout: f.idleTimeout, Log: log,
 		Keys: keyLookup{watch},
@@ -226,17 +237,25 @@ func serveConfig(g *globals, f *serveFlags, src source.Source, hub *follow.Hub, 
 			return r, r, nil
 		},
 		TUI: func(s *serve.Session, args []string, stderr io.Writer) (tea.Model, func() string, int, bool) {
-			g, code, ok := servedTimeline(s, args, stderr, hub)
+			g, code, ok := servedTimeline(s, args, stderr, hub, set)
 			if g == nil {
 				return nil, nil, code, ok
 			}
 			o := sessionOptions(g, s)
 			st := join(reg, s)
-			o.Share = st
+			o.Share, o.Marks, o.MarkedBy = st, set, s.Name()
+			// Another session's mark redraws this one's rows.
+			changed, stopMarks := set.Changed()
+			go func() {
+				for range changed {
+					s.Send(ui.MarksChanged{})
+				}
+			}()
 			if login := g.served.watch; login != "" {
 				w, err := st.watchLogin(login)
 				if err != nil {
 					st.h.Leave("")
+					stopMarks()
 					fmt.Fprintln(stderr, "matomo-audit: "+err.Error())
 					return nil, nil, 1, true
 				}
@@ -246,6 +265,7 @@ func serveConfig(g *globals, f *serveFlags, src source.Source, hub *follow.Hub, 
 			m := ui.New(o)
 			return m, func() string {
 				m.Close()
+				stopMarks()
 				st.h.Leave(s.Name() + "'s session ended")
 				return m.Ended()
 			}, 0, true
@@ -253,7 +273,7 @@ func serveConfig(g *globals, f *serveFlags, src source.Source, hub *follow.Hub, 
 		AccessMsg: func(s *serve.Session) tea.Msg { return ui.SetAccess{Role: s.Role(), Restricted: s.Restricted()} },
 		EndMsg:    func(reason string) tea.Msg { return ui.EndSession{Reason: reason} },
 		Exec: func(ctx context.Context, s *serve.Session, args []string, stdout, stderr io.Writer) int {
-			return RunServed(ctx, args, stdout, stderr, s.Src, hub)
+			return RunServed(ctx, args, stdout, stderr, s.Src, hub, set)
 		},
 	}
 }
@@ -299,8 +319,8 @@ func (s *seat) pump(w *swatch.Watcher, err error) (*swatch.Watcher, error) {
 // printed list with -n or --format, help), which runs as a command; with
 // ok and no globals the command line was refused, said on stderr, with
 // exit status code.
-func servedTimeline(s *serve.Session, args []string, stderr io.Writer, hub *follow.Hub) (*globals, int, bool) {
-	g := &globals{stderr: stderr, served: &served{src: s.Src, hub: hub, probe: true}, noExport: true}
+func servedTimeline(s *serve.Session, args []string, stderr io.Writer, hub *follow.Hub, set *marks.Set) (*globals, int, bool) {
+	g := &globals{stderr: stderr, served: &served{src: s.Src, hub: hub, marks: set, probe: true}, noExport: true}
 	if len(args) > 0 {
 		root := newRoot(g, io.Discard, stderr)
 		if c, _, err := root.Find(args); err == nil && c != root && c.Name() != "watch" {

@@ -40,6 +40,7 @@ func (l *lockedBuffer) String() string {
 }
 
 type serveRig struct {
+	once    sync.Once
 	t       *testing.T
 	addr    string
 	hostKey gossh.PublicKey
@@ -51,7 +52,7 @@ type serveRig struct {
 // startServe runs `matomo-audit serve` in this process on a port of its
 // own and waits for its "serving" line. keys maps a login, or a key line's
 // options, to the key.
-func startServe(t *testing.T, dsn string, keys map[string]gossh.Signer) *serveRig {
+func startServe(t *testing.T, dsn string, keys map[string]gossh.Signer, extra ...string) *serveRig {
 	t.Helper()
 	dir := t.TempDir()
 	var file strings.Builder
@@ -70,17 +71,10 @@ func startServe(t *testing.T, dsn string, keys map[string]gossh.Signer) *serveRi
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &serveRig{t: t, log: &lockedBuffer{}, done: make(chan int, 1), stop: cancel}
 	go func() {
-		s.done <- run(ctx, &globals{stderr: s.log}, []string{"serve", "--dsn", dsn, "--keys", kf,
-			"--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "state", "host_key")}, io.Discard, s.log)
+		s.done <- run(ctx, &globals{stderr: s.log}, append([]string{"serve", "--dsn", dsn, "--keys", kf,
+			"--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "state", "host_key")}, extra...), io.Discard, s.log)
 	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-s.done:
-		case <-time.After(10 * time.Second):
-			t.Error("serve did not stop")
-		}
-	})
+	t.Cleanup(s.shutdown)
 	listen := regexp.MustCompile(`msg=serving listen=(\S+)`)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -107,6 +101,18 @@ func startServe(t *testing.T, dsn string, keys map[string]gossh.Signer) *serveRi
 	}
 	s.hostKey = signer.PublicKey()
 	return s
+}
+
+// shutdown stops the server as SIGTERM does and waits for it, once.
+func (s *serveRig) shutdown() {
+	s.once.Do(func() {
+		s.stop()
+		select {
+		case <-s.done:
+		case <-time.After(10 * time.Second):
+			s.t.Error("serve did not stop")
+		}
+	})
 }
 
 func (s *serveRig) dial(k gossh.Signer) (*gossh.Client, error) {

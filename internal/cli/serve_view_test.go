@@ -95,7 +95,7 @@ func TestServeViewKeys(t *testing.T) {
 func TestServedTimelineArgs(t *testing.T) {
 	s := &serve.Session{Login: "bob", Src: demo.New(demo.Options{Seed: 1}), Addr: "127.0.0.1:2222"}
 	var stderr bytes.Buffer
-	g, code, ok := servedTimeline(s, []string{"-q", `user:"a b"`, "--at", "2856", "--follow=false", "--tz", "Europe/Berlin"}, &stderr, nil)
+	g, code, ok := servedTimeline(s, []string{"-q", `user:"a b"`, "--at", "2856", "--follow=false", "--tz", "Europe/Berlin"}, &stderr, nil, nil)
 	if g == nil || !ok || code != 0 {
 		t.Fatalf("the timeline's flags: %v %d %q", ok, code, stderr.String())
 	}
@@ -104,11 +104,11 @@ func TestServedTimelineArgs(t *testing.T) {
 		o.SSH != "ssh -p 2222 127.0.0.1 --tz Europe/Berlin" {
 		t.Errorf("options: at %d follow %v query %q loc %v ssh %q", o.At, o.Follow, o.Query.String(), o.Loc, o.SSH)
 	}
-	if g, _, ok := servedTimeline(s, nil, &stderr, nil); g == nil || !ok || !sessionOptions(g, s).Follow {
+	if g, _, ok := servedTimeline(s, nil, &stderr, nil, nil); g == nil || !ok || !sessionOptions(g, s).Follow {
 		t.Error("no arguments: the timeline, following")
 	}
 	for _, args := range [][]string{{"export"}, {"-n", "5"}, {"--format", "csv"}, {"summary", "-w", "7d"}, {"help"}} {
-		if g, _, ok := servedTimeline(s, args, &stderr, nil); g != nil || ok {
+		if g, _, ok := servedTimeline(s, args, &stderr, nil, nil); g != nil || ok {
 			t.Errorf("%q is a command, not the timeline", args)
 		}
 	}
@@ -123,7 +123,7 @@ func TestServedTimelineArgs(t *testing.T) {
 		{[]string{"stray"}, "stray"},
 	} {
 		stderr.Reset()
-		g, code, ok := servedTimeline(s, c.args, &stderr, nil)
+		g, code, ok := servedTimeline(s, c.args, &stderr, nil, nil)
 		if g != nil || !ok || code != 2 || !strings.Contains(stderr.String(), c.says) {
 			t.Errorf("%q: %v %d %q, want refused saying %q", c.args, ok, code, stderr.String(), c.says)
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"os"
+	"os/user"
 	"strings"
 	"time"
 
@@ -37,7 +38,15 @@ func runTUI(ctx context.Context, g *globals) error {
 	return ui.Run(ctx, ui.Options{Source: src, Query: g.q, Loc: g.loc, Theme: th, AutoTheme: auto,
 		Follow: g.ui.follow, Poll: g.ui.poll, Grace: g.ui.grace, Bell: g.ui.bell,
 		NoExport: g.noExport, InTmux: os.Getenv("TMUX") != "", BurstMin: g.ui.burstMin, BurstWithin: g.ui.burstWithin,
-		At: g.ui.at, ViewCommand: g.localViewCommand()})
+		At: g.ui.at, ViewCommand: g.localViewCommand(), MarkedBy: osUser()})
+}
+
+// osUser is who marks events in a local session (kept in its memory).
+func osUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "you"
 }
 
 // localViewCommand starts L's command line: the binary with the flags that

@@ -124,6 +124,7 @@ func (m *Model) lines(w int) []string {
 		th.Notice.Render(th.MarkNotice) + th.HelpDesc.Render(" notice"),
 		th.HelpKey.Render(th.MarkCursor) + th.HelpDesc.Render(" cursor"),
 		th.HelpKey.Render(th.MarkSelected) + th.HelpDesc.Render(" selected ("+m.c.Keys.Range.Help().Key+")"),
+		th.Notice.Render(th.MarkIncident) + th.HelpDesc.Render(" marked ("+m.c.Keys.Mark.Help().Key+")"),
 		th.UserPseudo.Render("name"+th.MarkPseudo) + th.HelpDesc.Render(" Matomo System, console or anonymous"),
 		th.UserGone.Render("name"+th.MarkGone) + th.HelpDesc.Render(" not a current user"),
 	}
