@@ -77,7 +77,11 @@ func runList(ctx context.Context, g *globals, format export.Format, stdout, stde
 	if w.Count() == 0 {
 		// On stderr: on stdout it would be a data line to whatever reads
 		// the pipe.
-		fmt.Fprintf(stderr, "matomo-audit: no matching events in %s\n", src.Label())
+		label := src.Label()
+		if g.served != nil {
+			label = "what you may see here" // not the server's database account and host
+		}
+		fmt.Fprintf(stderr, "matomo-audit: no matching events in %s\n", label)
 	}
 	return nil
 }

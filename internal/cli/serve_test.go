@@ -193,6 +193,10 @@ func TestServeOverSSH(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "events   3 that you may see (ids 2..7)") || strings.Contains(out, "..8") {
 		t.Errorf("bob's summary text (exit %d):\n%s", code, out)
 	}
+	// Nothing found: said without the server's database account or host.
+	if _, stderr, code := s.ssh(bob, "-n 100 -q user:alice"); code != 0 || !strings.Contains(stderr, "no matching events") || strings.Contains(stderr, "@") {
+		t.Errorf("bob's empty list: exit %d %q", code, stderr)
+	}
 	out, _, _ = s.ssh(bob, "-n 100")
 	if strings.Contains(out, "alice") || strings.Contains(out, "mallory") {
 		t.Errorf("bob's list shows others:\n%s", out)
