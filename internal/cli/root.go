@@ -82,6 +82,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 
 func run(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
 	root := newRoot(g, stdout, stderr)
+	if args == nil {
+		// cobra reads os.Args for nil: in serve, the server's own.
+		args = []string{}
+	}
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -104,8 +105,11 @@ func TestServedTimelineArgs(t *testing.T) {
 		o.SSH != "ssh -p 2222 127.0.0.1 --tz Europe/Berlin" {
 		t.Errorf("options: at %d follow %v query %q loc %v ssh %q", o.At, o.Follow, o.Query.String(), o.Loc, o.SSH)
 	}
+	// No arguments are no arguments, not the server's own command line.
+	defer func(args []string) { os.Args = args }(os.Args)
+	os.Args = []string{"matomo-audit", "serve", "--keys", "/etc/keys", "--dsn", "x"}
 	if g, _, ok := servedTimeline(s, nil, &stderr, nil, nil); g == nil || !ok || !sessionOptions(g, s).Follow {
-		t.Error("no arguments: the timeline, following")
+		t.Errorf("no arguments: the timeline, following (%q)", stderr.String())
 	}
 	for _, args := range [][]string{{"export"}, {"-n", "5"}, {"--format", "csv"}, {"summary", "-w", "7d"}, {"help"}} {
 		if g, _, ok := servedTimeline(s, args, &stderr, nil, nil); g != nil || ok {
