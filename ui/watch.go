@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -242,7 +243,14 @@ func (m *Model) watchKey(msg tea.KeyPressMsg) (cmd tea.Cmd, handled bool) {
 // watchHelp is the hint line while watching.
 func (m *Model) watchHelp() []key.Binding {
 	k := m.c.Keys
-	stop := key.NewBinding(key.WithKeys(append(k.Back.Keys(), k.Quit.Keys()...)...), key.WithHelp(k.Back.Help().Key+"/"+k.Quit.Help().Key, "stop watching"))
+	// ctrl+c still quits (ForceQuit); q stops watching like esc.
+	var quit []string
+	for _, q := range k.Quit.Keys() {
+		if !slices.Contains(k.ForceQuit.Keys(), q) {
+			quit = append(quit, q)
+		}
+	}
+	stop := key.NewBinding(key.WithKeys(append(slices.Clone(k.Back.Keys()), quit...)...), key.WithHelp(strings.Join(append([]string{k.Back.Help().Key}, quit...), "/"), "stop watching"))
 	return []key.Binding{stop, keymap.Relabel(k.Follow, "take over"), k.CopyView, k.Help}
 }
 
