@@ -88,14 +88,20 @@ SSH command, limited to what their Matomo login may see. Super users see
 everything; every other user sees only their own activity.
 
 The keys file is in OpenSSH authorized_keys syntax; each key's options say
-whose it is:
+whose it is, or which shared view it opens (only what its query matches):
 
   login="alice" ssh-ed25519 AAAA... alice@laptop
+  view="oncall",query="cat:security" ssh-ed25519 AAAA... pager
 
-It is read again when it changes and on SIGHUP; open sessions stay.`
+It is read again when it changes and on SIGHUP; open sessions stay.
+
+In a session, W watches another one live and m marks an event for everyone
+(M lists the marks; export --marked exports them; --marks keeps them).`
 
 const serveExamples = `  matomo-audit serve --matomo /var/www/matomo --keys /etc/matomo-audit/keys
   ssh -t -p 2222 localhost
+  ssh -t -p 2222 localhost -- "-q 'ip:203.0.113.66' --at 2856"
+  ssh -t -p 2222 localhost watch alice
   ssh -p 2222 localhost export -q 'since:7d' --format ndjson > mine.ndjson
   ssh -p 2222 localhost summary -w 7d`
 
@@ -113,7 +119,7 @@ func newServeCmd(g *globals, stderr io.Writer) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&f.listen, "listen", serve.DefaultListen, "address to listen on (anything but loopback only when you mean it)")
 	fl.StringVar(&f.hostKey, "host-key", "", "ed25519 host key, created when missing (default: $XDG_STATE_HOME/matomo-audit/ssh_host_ed25519_key)")
-	fl.StringVar(&f.keys, "keys", "", `keys file: authorized_keys lines with login="..." (required)`)
+	fl.StringVar(&f.keys, "keys", "", `keys file: authorized_keys lines with login="..." or view="...",query="..." (required)`)
 	fl.IntVar(&f.maxSessions, "max-sessions", serve.DefaultMaxSessions, "sessions open at once")
 	fl.DurationVar(&f.idleTimeout, "idle-timeout", serve.DefaultIdleTimeout, "close a connection idle this long")
 	fl.IntVar(&g.maxConns, "db-connections", serve.DefaultDBConnections, "database connections shared by every session")
