@@ -246,3 +246,22 @@ func TestOpenedToWatch(t *testing.T) {
 		t.Error("q in a session opened to watch did not end it")
 	}
 }
+
+// TestWatcherDemoted: a super user watching alice who is demoted in
+// Matomo may no longer watch her: the watch ends with a line saying why.
+// The watcher's own resizes meanwhile change nothing of the mirror.
+func TestWatcherDemoted(t *testing.T) {
+	p := watchRigs(t, watch.Who{Login: "root", Super: true}, everything)
+	p.bob.press("W", "enter")
+	p.step()
+	p.alice.press("k", "k")
+	p.bob.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	p.step()
+	p.bob.send(tea.WindowSizeMsg{Width: 200, Height: 50})
+	p.bob.wantCursor(p.alice.cursorID())
+	p.bob.send(SetAccess{Role: "root · own activity only", Restricted: true, Super: false})
+	p.step()
+	if p.bob.m.watching != nil || !strings.Contains(p.bob.statusLine(), "stopped watching alice") {
+		t.Errorf("demoted watcher: watching %v, status %q", p.bob.m.watching != nil, p.bob.statusLine())
+	}
+}

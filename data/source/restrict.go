@@ -228,6 +228,7 @@ func (r *Restricted) Page(ctx context.Context, req Request) (Page, error) {
 	kept := p.Events[:0]
 	for i := range p.Events {
 		if sc.allows(&p.Events[i]) {
+			r.scrub(sc, &p.Events[i])
 			kept = append(kept, p.Events[i])
 		}
 	}
@@ -245,6 +246,12 @@ func (r *Restricted) Stream(ctx context.Context, f *query.Filter, from, to uint6
 	return r.src.Stream(ctx, r.narrow(sc, f), from, to, func(e *activity.Event) error {
 		if !sc.allows(e) {
 			return nil
+		}
+		if sc.View {
+			// The event is the source's to reuse; scrub a copy.
+			c := *e
+			r.scrub(sc, &c)
+			return fn(&c)
 		}
 		return fn(e)
 	})
@@ -325,7 +332,7 @@ func (r *Restricted) UserTableProblem() string { return r.src.UserTableProblem()
 func (r *Restricted) After(ctx context.Context, after uint64, limit int) ([]activity.Event, error) {
 	sc := r.scope.Load()
 	events, err := r.src.After(ctx, after, limit)
-	redact(sc, events)
+	r.redact(sc, events)
 	return events, err
 }
 
@@ -339,17 +346,29 @@ func (r *Restricted) IDs(ctx context.Context, lo, hi uint64) ([]uint64, error) {
 func (r *Restricted) ByIDs(ctx context.Context, ids []uint64) ([]activity.Event, error) {
 	sc := r.scope.Load()
 	events, err := r.src.ByIDs(ctx, ids)
-	redact(sc, events)
+	r.redact(sc, events)
 	return events, err
 }
 
 // redact keeps of every row the scope does not let through its id only, so
 // a caller that forgets to filter still learns nothing but that it exists.
-func redact(sc *scope, events []activity.Event) {
+func (r *Restricted) redact(sc *scope, events []activity.Event) {
 	for i := range events {
 		if !sc.allows(&events[i]) {
 			events[i] = activity.Event{ID: events[i].ID}
+		} else {
+			r.scrub(sc, &events[i])
 		}
+	}
+}
+
+// scrub takes out of an event a view shows what is Matomo's account data
+// rather than the log's: the e-mail of anyone but the view key's own
+// login. A view is for people who may have no Matomo account; the
+// activity is what was shared with them, not the user table.
+func (r *Restricted) scrub(sc *scope, e *activity.Event) {
+	if sc.View && (r.owner == "" || query.FoldLogin(e.Login) != query.FoldLogin(r.owner)) {
+		e.User.Email = ""
 	}
 }
 
