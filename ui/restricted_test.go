@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/base64"
 	"regexp"
 	"strings"
@@ -125,4 +126,85 @@ func TestServedLabel(t *testing.T) {
 	if got := m.View().WindowTitle; strings.Contains(got, "demo") {
 		t.Fatalf("window title: %q", got)
 	}
+}
+
+// TestViewSessionPaths walks a shared view's session (a key with
+// view="...",query="cat:login" and no login) through the same paths as
+// TestRestrictedSessionPaths: nothing outside the view is held or shown,
+// and no e-mail from Matomo's user table appears.
+func TestViewSessionPaths(t *testing.T) {
+	vq, err := query.Parse("cat:login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := query.Compile(vq, fixedNow(), time.UTC)
+	src := source.GuardView(demoSource(), view, "")
+	src.SetAll()
+	m := New(Options{Source: src, Theme: theme.NoColor(), Now: fixedNow, Role: "view oncall", Restricted: true})
+	m.c.After = func(d time.Duration, msg tea.Msg) tea.Cmd { return nil }
+	t.Cleanup(m.Close)
+	send(t, m, tea.WindowSizeMsg{Width: 160, Height: 48})
+	drain(t, m, m.Init())
+	users, err := demoSource().Users(context.Background())
+	if err != nil || len(users) == 0 {
+		t.Fatalf("fixture: users %v, %v", users, err)
+	}
+	var emails []string // those that are not also a login
+	for _, u := range users {
+		if u.Email != "" && !strings.EqualFold(u.Email, u.Login) {
+			emails = append(emails, u.Email)
+		}
+	}
+	if len(emails) == 0 {
+		t.Fatal("fixture: no e-mail to look for")
+	}
+	inView := func(where string) {
+		t.Helper()
+		if len(m.tl.events) == 0 && where == "start" {
+			t.Fatalf("%s: the view shows nothing at all", where)
+		}
+		for i := range m.tl.events {
+			if e := &m.tl.events[i]; !view.Match(e) {
+				t.Fatalf("%s: the window holds event #%d (%s), outside the view", where, e.ID, e.Type)
+			}
+		}
+		v := plainView(m)
+		if regexp.MustCompile(`\(\d+%\)`).MatchString(v) {
+			t.Fatalf("%s: a table-wide position is shown:\n%s", where, v)
+		}
+		for _, addr := range emails {
+			if strings.Contains(v, addr) {
+				t.Fatalf("%s: the e-mail %s is shown:\n%s", where, addr, v)
+			}
+		}
+		if s, ok := m.top().(*summaryview.Model); ok && s.Report() != nil {
+			if r := s.Report(); len(r.Privileges) > 0 || len(r.Plugins) > 0 {
+				t.Fatalf("%s: the summary lists privilege or plugin events outside the view", where)
+			}
+		}
+	}
+	inView("start")
+	for _, q := range []string{"-cat:login", "cat:security -cat:login", "type:*Added", "sev:notice", "id:1..100000", "user:*"} {
+		press(t, m, "/")
+		typeText(t, m, q)
+		press(t, m, "enter")
+		inView("query " + q)
+		press(t, m, "ctrl+l")
+	}
+	press(t, m, "U")
+	inView("user picker")
+	press(t, m, "esc", "t")
+	inView("type picker")
+	press(t, m, "esc", "s")
+	inView("summary")
+	press(t, m, "]", "]")
+	inView("summary, wider")
+	press(t, m, "esc", "k", "k", "enter")
+	inView("detail")
+	press(t, m, "enter", "T")
+	typeText(t, m, "-29d")
+	press(t, m, "enter")
+	inView("time jump")
+	press(t, m, "v", "k", "k", "k")
+	inView("selection")
 }

@@ -5,9 +5,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"matomo-audit/data/activity"
 	"matomo-audit/data/demo"
+	"matomo-audit/data/query"
+	"matomo-audit/data/source"
 	"matomo-audit/internal/shellword"
 )
 
@@ -92,5 +95,25 @@ func TestCopyView(t *testing.T) {
 	r.run(r.m.Init())
 	if got := r.clipboardWrites("L"); len(got) != 1 || decodeOSC52(got[0]) != "matomo-audit" {
 		t.Errorf("L on nothing copied %q", got)
+	}
+}
+
+// TestOpenAtOutsideTheView: --at on an event a shared view does not show
+// opens on the nearest one it does, never on the event asked for.
+func TestOpenAtOutsideTheView(t *testing.T) {
+	table := demo.FromRows(liveRows(1, 40, clock), nil)
+	vq, err := query.Parse("user:bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := source.GuardView(table, query.Compile(vq, clock, time.UTC), "")
+	view.SetAll()
+	r := newRig(t, table, Options{Source: view, At: 21, Follow: true}) // 21 is alice's
+	r.run(r.m.Init())
+	r.wantCursor(22)
+	for _, e := range r.m.tl.events {
+		if e.Login != "bob" {
+			t.Fatalf("the window holds %q's event #%d", e.Login, e.ID)
+		}
 	}
 }
