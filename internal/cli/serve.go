@@ -276,8 +276,10 @@ func serveConfig(g *globals, f *serveFlags, src source.Source, hub *follow.Hub, 
 				return m.Ended()
 			}, 0, true
 		},
-		AccessMsg: func(s *serve.Session) tea.Msg { return ui.SetAccess{Role: s.Role(), Restricted: s.Restricted(), Super: s.Super} },
-		EndMsg:    func(reason string) tea.Msg { return ui.EndSession{Reason: reason} },
+		AccessMsg: func(s *serve.Session) tea.Msg {
+			return ui.SetAccess{Role: s.Role(), Restricted: s.Restricted(), Super: s.Super}
+		},
+		EndMsg: func(reason string) tea.Msg { return ui.EndSession{Reason: reason} },
 		Exec: func(ctx context.Context, s *serve.Session, args []string, stdout, stderr io.Writer) int {
 			return RunServed(ctx, args, stdout, stderr, s.Src, hub, set)
 		},
