@@ -67,33 +67,12 @@ func TestRestrictedSessionPaths(t *testing.T) {
 			}
 		}
 	}
-	onlyBob("start")
-	for _, q := range []string{"user:alice", "-user:bob", "user:alice,bob", "mallory", "cat:security", `user:*`, "id:1..100000"} {
-		press(t, m, "/")
-		typeText(t, m, q)
-		press(t, m, "enter")
-		onlyBob("query " + q)
-		press(t, m, "ctrl+l")
-	}
-	press(t, m, "U")
-	onlyBob("user picker")
-	press(t, m, "esc", "t")
-	onlyBob("type picker")
-	press(t, m, "esc", "s")
-	onlyBob("summary")
-	press(t, m, "]", "]")
-	onlyBob("summary, wider")
-	press(t, m, "esc", "k", "k", "enter")
-	onlyBob("detail")
-	if v := plainView(m); !strings.Contains(v, "bob") {
-		t.Fatalf("the detail pane does not show bob's event:\n%s", v)
-	}
-	press(t, m, "enter", "T")
-	typeText(t, m, "-29d")
-	press(t, m, "enter")
-	onlyBob("time jump")
-	press(t, m, "v", "k", "k", "k")
-	onlyBob("selection")
+	walkPaths(t, m, []string{"user:alice", "-user:bob", "user:alice,bob", "mallory", "cat:security", `user:*`, "id:1..100000"}, func(where string) {
+		onlyBob(where)
+		if v := plainView(m); where == "detail" && !strings.Contains(v, "bob") {
+			t.Fatalf("the detail pane does not show bob's event:\n%s", v)
+		}
+	})
 	press(t, m, "v", "G")
 	// y copies the cursor event: bob's, as JSON.
 	_, cmd := m.Update(keyMsg("y"))
@@ -183,28 +162,37 @@ func TestViewSessionPaths(t *testing.T) {
 			}
 		}
 	}
-	inView("start")
-	for _, q := range []string{"-cat:login", "cat:security -cat:login", "type:*Added", "sev:notice", "id:1..100000", "user:*"} {
+	walkPaths(t, m, []string{"-cat:login", "cat:security -cat:login", "type:*Added", "sev:notice", "id:1..100000", "user:*"}, inView)
+}
+
+// walkPaths takes a session through every path that shows events, counts
+// or names, calling check after each: the start, each query typed, the
+// pickers, the summary and a wider one, the detail pane, a time jump and
+// a selection (left open).
+func walkPaths(t *testing.T, m *Model, queries []string, check func(where string)) {
+	t.Helper()
+	check("start")
+	for _, q := range queries {
 		press(t, m, "/")
 		typeText(t, m, q)
 		press(t, m, "enter")
-		inView("query " + q)
+		check("query " + q)
 		press(t, m, "ctrl+l")
 	}
 	press(t, m, "U")
-	inView("user picker")
+	check("user picker")
 	press(t, m, "esc", "t")
-	inView("type picker")
+	check("type picker")
 	press(t, m, "esc", "s")
-	inView("summary")
+	check("summary")
 	press(t, m, "]", "]")
-	inView("summary, wider")
+	check("summary, wider")
 	press(t, m, "esc", "k", "k", "enter")
-	inView("detail")
+	check("detail")
 	press(t, m, "enter", "T")
 	typeText(t, m, "-29d")
 	press(t, m, "enter")
-	inView("time jump")
+	check("time jump")
 	press(t, m, "v", "k", "k", "k")
-	inView("selection")
+	check("selection")
 }

@@ -20,17 +20,7 @@ import (
 // --marked has those it may see, and with --marks they survive a restart
 // (and a second server cannot take the same file).
 func TestServeMarks(t *testing.T) {
-	srv := dbtest.Shared(t)
-	dsn, db := srv.NewDatabase(t)
-	for _, ddl := range []string{dbtest.ActivityLogDDL("matomo_"), dbtest.UserDDLMatomo5("matomo_")} {
-		if _, err := db.Exec(ddl); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := db.Exec("INSERT INTO matomo_user (login, password, email, superuser_access, invite_token) VALUES " +
-		"('alice', 'x', 'alice@example.org', 1, NULL), ('bob', 'x', 'bob@example.org', 0, NULL)"); err != nil {
-		t.Fatal(err)
-	}
+	dsn, db := matomoDB(t, "('alice', 'x', 'alice@example.org', 1, NULL), ('bob', 'x', 'bob@example.org', 0, NULL)")
 	var rows []dbtest.Row
 	for i, login := range []string{"bob", "alice", "bob", "mallory"} {
 		rows = append(rows, dbtest.Row{ID: uint64(i + 1), Login: login, Type: "ActivityLog/UserSignInFailed", Params: "a:0:{}", TS: "2026-11-20 10:00:00"})

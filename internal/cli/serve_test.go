@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"os"
@@ -145,18 +146,25 @@ func loginsOf(t *testing.T, ndjson string) []string {
 	return out
 }
 
-func TestServeOverSSH(t *testing.T) {
-	srv := dbtest.Shared(t)
-	dsn, db := srv.NewDatabase(t)
+// matomoDB is a database of its own with Matomo's activity log and user
+// tables, the users given as SQL values of (login, password, email,
+// superuser_access, invite_token).
+func matomoDB(t *testing.T, users string) (string, *sql.DB) {
+	t.Helper()
+	dsn, db := dbtest.Shared(t).NewDatabase(t)
 	for _, ddl := range []string{dbtest.ActivityLogDDL("matomo_"), dbtest.UserDDLMatomo5("matomo_")} {
 		if _, err := db.Exec(ddl); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.Exec("INSERT INTO matomo_user (login, password, email, superuser_access, invite_token) VALUES " +
-		"('alice', 'x', 'alice@example.org', 1, NULL), ('bob', 'x', 'bob@example.org', 0, NULL), ('carol', 'x', 'carol@example.org', 0, 'pending')"); err != nil {
+	if _, err := db.Exec("INSERT INTO matomo_user (login, password, email, superuser_access, invite_token) VALUES " + users); err != nil {
 		t.Fatal(err)
 	}
+	return dsn, db
+}
+
+func TestServeOverSSH(t *testing.T) {
+	dsn, db := matomoDB(t, "('alice', 'x', 'alice@example.org', 1, NULL), ('bob', 'x', 'bob@example.org', 0, NULL), ('carol', 'x', 'carol@example.org', 0, 'pending')")
 	var rows []dbtest.Row
 	for i, login := range []string{"alice", "bob", "alice", "Bob", "mallory", "Matomo System", "bob", "alice"} {
 		rows = append(rows, dbtest.Row{ID: uint64(i + 1), Login: login, Type: "ActivityLog/UserSignInFailed", Params: "a:0:{}", TS: "2026-11-20 10:00:00"})

@@ -20,17 +20,7 @@ import (
 // query exports locally, and no query typed inside it reaches outside it;
 // a view that is also a login's keeps that login's rule inside it.
 func TestServeViewKeys(t *testing.T) {
-	srv := dbtest.Shared(t)
-	dsn, db := srv.NewDatabase(t)
-	for _, ddl := range []string{dbtest.ActivityLogDDL("matomo_"), dbtest.UserDDLMatomo5("matomo_")} {
-		if _, err := db.Exec(ddl); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := db.Exec("INSERT INTO matomo_user (login, password, email, superuser_access, invite_token) VALUES " +
-		"('alice', 'x', 'alice@example.org', 1, NULL), ('bob', 'x', 'bob@example.org', 0, NULL)"); err != nil {
-		t.Fatal(err)
-	}
+	dsn, db := matomoDB(t, "('alice', 'x', 'alice@example.org', 1, NULL), ('bob', 'x', 'bob@example.org', 0, NULL)")
 	const in, failed, created = "ActivityLog/UserSignedIn", "ActivityLog/UserSignInFailed", "ActivityLog/UserCreated"
 	var rows []dbtest.Row
 	for i, r := range []struct{ login, typ string }{
