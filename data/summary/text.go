@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"matomo-audit/internal/numfmt"
 	"matomo-audit/internal/termsafe"
 )
@@ -106,7 +108,7 @@ func WriteText(w io.Writer, r *Report, loc *time.Location) error {
 		if b.OtherCount > len(b.Others) {
 			more = fmt.Sprintf(" and %d more", b.OtherCount-len(b.Others))
 		}
-		fmt.Fprintf(bw, "  %-5s %-24s %6s failures  %s .. %s  %s %s%s\n", b.By, termsafe.Clean(b.Key), numfmt.Thousands(uint64(b.Count)),
+		fmt.Fprintf(bw, "  %-5s %s %6s failures  %s .. %s  %s %s%s\n", b.By, column(b.Key, 24), numfmt.Thousands(uint64(b.Count)),
 			ts(b.First), ts(b.Last), what, strings.Join(others, ", "), more)
 	}
 	fmt.Fprintf(bw, "\nPlugins installed, activated or removed (%s)\n", numfmt.Thousands(uint64(r.PluginCount)))
@@ -119,7 +121,7 @@ func WriteText(w io.Writer, r *Report, loc *time.Location) error {
 }
 
 func writeItem(w io.Writer, it Item, ts func(time.Time) string) {
-	fmt.Fprintf(w, "  %s  #%-9d %-24s %s", ts(it.Time), it.ID, termsafe.Clean(it.User), termsafe.Clean(it.Description))
+	fmt.Fprintf(w, "  %s  #%-9d %s %s", ts(it.Time), it.ID, column(it.User, 24), termsafe.Clean(it.Description))
 	if it.IP != "" {
 		fmt.Fprintf(w, "  from %s", termsafe.Clean(it.IP))
 	}
@@ -134,8 +136,20 @@ func writeTop(w io.Writer, title string, counts []Count, distinct int) {
 	}
 	for _, c := range counts {
 		bar := int((c.Count*30 + top - 1) / top)
-		fmt.Fprintf(w, "  %-24s %9s %s\n", termsafe.Clean(c.Name), numfmt.Thousands(c.Count), strings.Repeat("█", bar))
+		fmt.Fprintf(w, "  %s %9s %s\n", column(c.Name, 24), numfmt.Thousands(c.Count), strings.Repeat("█", bar))
 	}
+}
+
+// column is s made safe for a terminal and exactly w cells wide on
+// screen: padded, or cut with "…" when wider. Widths are display widths,
+// not bytes or runes (a CJK character or an emoji takes two cells), so
+// the columns after a login line up whatever it holds.
+func column(s string, w int) string {
+	s = termsafe.Clean(s)
+	if ansi.StringWidth(s) > w {
+		s = ansi.Truncate(s, w, "…")
+	}
+	return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s)))
 }
 
 // WriteJSON prints the report as one JSON document.
