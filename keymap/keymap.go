@@ -23,6 +23,8 @@ type KeyMap struct {
 
 	Query      key.Binding // edit the query
 	User       key.Binding // filter to the cursor row's user, or back
+	IP         key.Binding // filter to the cursor row's address, or back
+	IPNet      key.Binding // widen it to the address's /24 or /64, or back
 	Users      key.Binding // user picker
 	Types      key.Binding // type picker
 	JumpTime   key.Binding // move to a time
@@ -94,6 +96,8 @@ func Default() KeyMap {
 		Raw:          b([]string{"r"}, "r", "stored text"),
 		Query:        b([]string{"/"}, "/", "query"),
 		User:         b([]string{"u"}, "u", "only this user / all users"),
+		IP:           b([]string{"i"}, "i", "only this address / all"),
+		IPNet:        b([]string{"I"}, "I", "its /24 or /64 / all"),
 		Users:        b([]string{"U"}, "U", "pick users"),
 		Types:        b([]string{"t"}, "t", "pick types"),
 		JumpTime:     b([]string{"T"}, "T", "jump to a time"),
@@ -146,7 +150,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Oldest, k.Newest},
-		{k.JumpTime, k.Follow, k.Query, k.User, k.Users, k.Types, k.ClearQuery},
+		{k.JumpTime, k.Follow, k.Query, k.User, k.IP, k.IPNet, k.Users, k.Types, k.ClearQuery},
 		{k.Detail, k.Focus, k.Raw, k.Copy, k.CopyLine, k.CopyView, k.Mark, k.Marks},
 		{k.Range, k.Export, k.Summary, k.Watch, k.Help, k.Back, k.Quit},
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net/netip"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -217,4 +218,27 @@ func (m *Model) countText() string {
 	span := max(c.hi-m.lo+1, 1)
 	pct := (c.next - m.lo) * 100 / span
 	return "≥" + numfmt.Thousands(c.stats.Matches) + " matches, counting " + cell.Itoa(pct) + "%"
+}
+
+// toggleIP is i (the cursor row's address, unmapped as ip: matches it) and
+// I (its network: the /24 of an IPv4 address, the /64 of an IPv6 one);
+// the same key again shows every address.
+func (m *Model) toggleIP(network bool) tea.Cmd {
+	e := m.current()
+	if e == nil {
+		return nil
+	}
+	if !e.IP.IsValid() {
+		return m.toast("event #"+numfmt.Thousands(e.ID)+" has no address", true)
+	}
+	a := e.IP.Unmap()
+	v := a.String()
+	if network {
+		bits := 64
+		if a.Is4() {
+			bits = 24
+		}
+		v = netip.PrefixFrom(a, bits).Masked().String()
+	}
+	return m.setQuery(m.query.ToggleIP(v))
 }

@@ -352,6 +352,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return m.setQuery(m.query.ToggleUser(e.Login))
 		}
 		return nil
+	case key.Matches(msg, k.IP), key.Matches(msg, k.IPNet):
+		return m.toggleIP(key.Matches(msg, k.IPNet))
 	case key.Matches(msg, k.Users):
 		return m.openPicker(picker.Users)
 	case key.Matches(msg, k.Types):

@@ -43,7 +43,9 @@ func burstIndex(t *testing.T, r *summary.Report, ip string) int {
 	t.Helper()
 	for i, b := range r.Bursts {
 		if b.By == "ip" && b.Key == ip {
-			return len(r.Privileges) + i
+			// The selectable lines before it: privileges, then sign-ins
+			// after failures.
+			return len(r.Privileges) + len(r.SignInsAfterFailures) + i
 		}
 	}
 	t.Fatalf("no burst from %s in %+v", ip, r.Bursts)
@@ -94,7 +96,7 @@ func TestSummaryEnterOnBurstShowsItsEvents(t *testing.T) {
 	if sumOf(m) != nil {
 		t.Fatal("summary still open after enter")
 	}
-	if got, want := m.query.String(), r.Bursts[i-len(r.Privileges)].Query; got != want {
+	if got, want := m.query.String(), r.Bursts[i-len(r.Privileges)-len(r.SignInsAfterFailures)].Query; got != want {
 		t.Errorf("query %q, want %q", got, want)
 	}
 	if !m.tl.atOldest || !m.tl.atNewest || len(m.tl.events) != 30 {

@@ -167,3 +167,22 @@ func (q *Query) Without(keys ...Key) *Query {
 	}
 	return q.rebuild(q.termStrings(drop))
 }
+
+// ToggleIP is the i and I keys: filter to exactly this address or prefix
+// (in ip: syntax), replacing other positive ip terms; if the query is
+// already filtered to exactly it, remove that filter. I after i widens
+// the address to its network, I again shows every address.
+func (q *Query) ToggleIP(v string) *Query {
+	isIt := func(t Term) bool {
+		return t.Key == KeyIP && !t.Negate && len(t.Values) == 1 && t.Values[0] == v
+	}
+	if q != nil {
+		for _, t := range q.Terms {
+			if isIt(t) {
+				return q.rebuild(q.termStrings(isIt))
+			}
+		}
+	}
+	terms := q.termStrings(func(t Term) bool { return t.Key == KeyIP && !t.Negate })
+	return q.rebuild(append(terms, Term{Key: KeyIP, Values: []string{v}}.String()))
+}

@@ -324,8 +324,16 @@ type Report struct {
 	// each; at most maxItems per kind are kept, PrivilegeCount counts all.
 	Privileges     []Item `json:"privilege_changes"`
 	PrivilegeCount int    `json:"privilege_change_count"`
-	Plugins        []Item `json:"plugins"`
-	PluginCount    int    `json:"plugin_count"`
+	// SignInsAfterFailures are the addresses that failed to sign in and
+	// then signed in, oldest first; Addresses the top addresses by
+	// events, AddressCount how many there were (AddressesCut: more than
+	// a report tracks, the rest not counted).
+	SignInsAfterFailures []SignInAfterFailures `json:"signed_in_after_failures"`
+	Addresses            []Address             `json:"addresses"`
+	AddressCount         int                   `json:"address_count"`
+	AddressesCut         bool                  `json:"addresses_cut,omitempty"`
+	Plugins              []Item                `json:"plugins"`
+	PluginCount          int                   `json:"plugin_count"`
 	// Buckets count events per BucketWidth from Since; Peak is the index
 	// of the largest (-1 when there are no events).
 	Buckets     []uint64      `json:"buckets"`
@@ -605,6 +613,7 @@ type tally struct {
 	byIP    map[string]*run // by the unmapped address
 	byLogin map[string]*run // by FoldLogin
 	items   map[int][]Item  // privilege changes by rank, oldest first
+	addrs   map[netip.Addr]*addrStats
 	latest  time.Time
 	n       int
 	// first and last are the ids of the first and last event counted.
@@ -649,7 +658,7 @@ type run struct {
 
 func newTally(o Options, r *Report, base *query.Query) *tally {
 	return &tally{o: o, r: r, lines: lines{base.Terms}, users: map[string]*spellings{}, cats: map[string]uint64{},
-		byIP: map[string]*run{}, byLogin: map[string]*run{}, items: map[int][]Item{}}
+		byIP: map[string]*run{}, byLogin: map[string]*run{}, items: map[int][]Item{}, addrs: map[netip.Addr]*addrStats{}}
 }
 
 func (t *tally) add(e *activity.Event) {
@@ -696,6 +705,7 @@ func (t *tally) add(e *activity.Event) {
 		rn.spell.add(e.Login)
 		rn.other(addr, addr)
 	}
+	t.addAddress(e)
 	if rank := privilegeRank(e); rank > 0 {
 		r.PrivilegeCount++
 		t.items[rank] = keepNewest(t.items[rank], t.item(e))
@@ -847,6 +857,7 @@ func (t *tally) finish() {
 	}
 	r.Users, r.UserCount = top(users, names, t.o.Top, func(fold string) string { return t.lines.query(userTerm(names[fold])) })
 	r.Categories, r.CategoryCount = top(t.cats, nil, t.o.Top, func(c string) string { return t.lines.query(t.lines.categoryTerms(c)...) })
+	t.finishAddresses()
 	// Lists are empty, never absent, in the JSON.
 	if r.Bursts == nil {
 		r.Bursts = []Burst{}

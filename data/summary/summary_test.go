@@ -60,6 +60,19 @@ func TestDemoIncident(t *testing.T) {
 		!strings.HasPrefix(r.Privileges[1].Description, "removed super user access") {
 		t.Fatalf("privileges %+v", r.Privileges)
 	}
+	// The incident's address: 30 failures, then alice signed in from it;
+	// it leads the addresses that failed, then signed in, and is among
+	// the top addresses with its failures and the logins it tried.
+	if len(r.SignInsAfterFailures) == 0 {
+		t.Fatal("no address failed, then signed in")
+	}
+	if s := r.SignInsAfterFailures[0]; s.Address != demo.IncidentIP || s.Failures != 30 || s.Login != "alice" || s.ID == 0 {
+		t.Fatalf("first sign-in after failures %+v", s)
+	}
+	i := slices.IndexFunc(r.Addresses, func(a Address) bool { return a.Address == demo.IncidentIP })
+	if i < 0 || r.Addresses[i].Failures != 30 || r.Addresses[i].Logins < 6 || !slices.Equal(r.Addresses[i].Countries, []string{"ru"}) {
+		t.Fatalf("top addresses %+v", r.Addresses)
+	}
 	var sum uint64
 	for _, c := range r.Buckets {
 		sum += c
@@ -94,6 +107,33 @@ func checkLines(t *testing.T, src source.Source, r *Report) {
 			t.Errorf("%s: event %d not shown by its line's query %q", what, it.ID, it.Query)
 		}
 	}
+	// An address line's counts are what its query shows.
+	for _, a := range r.Addresses {
+		got := matching(t, src, a.Query)
+		var failed uint64
+		logins := map[string]bool{}
+		for _, e := range got {
+			switch e.Type {
+			case failedType:
+				failed++
+				logins[query.FoldLogin(e.Login)] = true
+			case signedInType:
+				logins[query.FoldLogin(e.Login)] = true
+			}
+		}
+		first, last := got[0].Time, got[0].Time
+		for _, e := range got {
+			first, last = minTime(first, e.Time), maxTime(last, e.Time)
+		}
+		if uint64(len(got)) != a.Events || failed != a.Failures || len(logins) != a.Logins || !first.Equal(a.First) || !last.Equal(a.Last) {
+			t.Errorf("%s: address %s counted %d events, %d failed, %d logins; its query %q shows %d, %d, %d", what, a.Address, a.Events, a.Failures, a.Logins, a.Query, len(got), failed, len(logins))
+		}
+	}
+	for _, b := range r.SignInsAfterFailures {
+		if !slices.ContainsFunc(matching(t, src, b.Query), func(e activity.Event) bool { return e.ID == b.ID }) {
+			t.Errorf("%s: the sign-in %d after failures from %s is not shown by %q", what, b.ID, b.Address, b.Query)
+		}
+	}
 	for _, q := range lineQueries(r) {
 		// Canonical (printed back as read) and free of anything a
 		// terminal would act on.
@@ -120,6 +160,12 @@ func lineQueries(r *Report) []string {
 	}
 	for _, it := range append(r.Privileges, r.Plugins...) {
 		out = append(out, it.Query)
+	}
+	for _, a := range r.Addresses {
+		out = append(out, a.Query)
+	}
+	for _, b := range r.SignInsAfterFailures {
+		out = append(out, b.Query)
 	}
 	return out
 }
@@ -348,4 +394,18 @@ func TestBar(t *testing.T) {
 			t.Errorf("Bar(%d, %d) = %q, want %q", c.v, c.hi, got, c.want)
 		}
 	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

@@ -94,6 +94,7 @@ func WriteText(w io.Writer, r *Report, loc *time.Location) error {
 	if r.PrivilegeCount > len(r.Privileges) {
 		fmt.Fprintf(bw, "  ... %s more, newest kept per kind\n", numfmt.Thousands(uint64(r.PrivilegeCount-len(r.Privileges))))
 	}
+	writeSignIns(bw, r.SignInsAfterFailures, ts)
 	fmt.Fprintf(bw, "\nFailed-login bursts (>= %d failures within %s; %s failed logins in all)\n", r.BurstMin, r.BurstWithin, numfmt.Thousands(r.FailedLogins))
 	for _, b := range r.Bursts {
 		what := "logins tried"
@@ -116,6 +117,7 @@ func WriteText(w io.Writer, r *Report, loc *time.Location) error {
 		writeItem(bw, it, ts)
 	}
 	writeTop(bw, "Top users", r.Users, r.UserCount)
+	writeAddresses(bw, r, ts)
 	writeTop(bw, "Top categories", r.Categories, r.CategoryCount)
 	return bw.Flush()
 }
@@ -137,6 +139,50 @@ func writeTop(w io.Writer, title string, counts []Count, distinct int) {
 	for _, c := range counts {
 		bar := int((c.Count*30 + top - 1) / top)
 		fmt.Fprintf(w, "  %s %9s %s\n", column(c.Name, 24), numfmt.Thousands(c.Count), strings.Repeat("█", bar))
+	}
+}
+
+// writeSignIns is the addresses that failed, then signed in: the one
+// question after who gained rights.
+func writeSignIns(w io.Writer, list []SignInAfterFailures, ts func(time.Time) string) {
+	fmt.Fprintf(w, "\nSigned in after failing (%s)\n", numfmt.Thousands(uint64(len(list))))
+	aw := 0
+	for _, b := range list {
+		aw = max(aw, ansi.StringWidth(b.Address))
+	}
+	for _, b := range list {
+		again := ""
+		switch {
+		case b.Again == 1:
+			again = " (and once more)"
+		case b.Again > 1:
+			again = fmt.Sprintf(" (and %s more times)", numfmt.Thousands(uint64(b.Again)))
+		}
+		fmt.Fprintf(w, "  %s %6s failed, then %s signed in at %s  #%d%s\n", column(b.Address, aw), numfmt.Thousands(uint64(b.Failures)),
+			column(b.Login, 24), ts(b.At), b.ID, again)
+	}
+}
+
+// writeAddresses is the top addresses: events, failed sign-ins, logins
+// tried, countries, first and last time, under a header.
+func writeAddresses(w io.Writer, r *Report, ts func(time.Time) string) {
+	cut := ""
+	if r.AddressesCut {
+		cut = fmt.Sprintf("; only the first %s addresses seen were counted", numfmt.Thousands(maxAddresses))
+	}
+	fmt.Fprintf(w, "\nTop addresses (%d of %d%s)\n", len(r.Addresses), r.AddressCount, cut)
+	if len(r.Addresses) == 0 {
+		return
+	}
+	aw, cw := len("address"), len("countries")
+	for _, a := range r.Addresses {
+		aw = max(aw, ansi.StringWidth(a.Address))
+		cw = max(cw, ansi.StringWidth(termsafe.Clean(strings.Join(a.Countries, ","))))
+	}
+	fmt.Fprintf(w, "  %s %9s %7s %6s  %s %-19s .. %s\n", column("address", aw), "events", "failed", "logins", column("countries", cw), "first", "last")
+	for _, a := range r.Addresses {
+		fmt.Fprintf(w, "  %s %9s %7s %6s  %s %s .. %s\n", column(a.Address, aw), numfmt.Thousands(a.Events),
+			numfmt.Thousands(a.Failures), numfmt.Thousands(uint64(a.Logins)), column(strings.Join(a.Countries, ","), cw), ts(a.First), ts(a.Last))
 	}
 }
 

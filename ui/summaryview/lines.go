@@ -153,6 +153,18 @@ func (m *Model) draw(r *summary.Report, w int) []line {
 		note("none")
 	}
 
+	heading("Signed in after failing", fmt.Sprintf(" · %d", len(r.SignInsAfterFailures)))
+	aw := 0
+	for _, b := range r.SignInsAfterFailures {
+		aw = max(aw, cell.Width(cell.Safe(b.Address)))
+	}
+	for _, b := range r.SignInsAfterFailures {
+		out = append(out, m.signInLine(b, w, aw))
+	}
+	if len(r.SignInsAfterFailures) == 0 {
+		note("none")
+	}
+
 	heading("Failed-login bursts", fmt.Sprintf(" · %d · %s in all · a burst is %d or more within %s",
 		len(r.Bursts), numfmt.Many(r.FailedLogins, "failed login"), r.BurstMin, r.BurstWithin))
 	for _, b := range r.Bursts {
@@ -179,6 +191,16 @@ func (m *Model) draw(r *summary.Report, w int) []line {
 	heading("Top users", top(len(r.Users), r.UserCount))
 	out = append(out, m.countLines(r.Users, w)...)
 	if len(r.Users) == 0 {
+		note("none")
+	}
+
+	cut := ""
+	if r.AddressesCut {
+		cut = " · the first addresses seen only"
+	}
+	heading("Top addresses", top(len(r.Addresses), r.AddressCount)+cut)
+	out = append(out, m.addressLines(r.Addresses, w)...)
+	if len(r.Addresses) == 0 {
 		note("none")
 	}
 
@@ -301,6 +323,59 @@ func (m *Model) countLines(cs []summary.Count, w int) []line {
 		plain := "   " + name + " " + n + "  " + bar
 		styled := "   " + th.User.Render(name) + " " + th.Desc.Render(n) + "  " + th.SumBar.Render(bar)
 		out = append(out, line{styled: styled, plain: plain, query: c.Query})
+	}
+	return out
+}
+
+// signInLine: the address, how many failures, who then signed in and
+// when; enter shows the address's events with the cursor on that sign-in.
+func (m *Model) signInLine(b summary.SignInAfterFailures, w, aw int) line {
+	th := m.c.Theme
+	mark := " "
+	if m.rep != nil && b.Failures >= m.rep.BurstMin {
+		mark = th.MarkSecurity
+	}
+	addr := cell.PadRight(cell.Safe(b.Address), aw)
+	what := numfmt.Many(uint64(b.Failures), "failure") + ", then "
+	who := cell.Safe(b.Login)
+	when := " signed in " + m.shortTime(b.At)
+	switch {
+	case b.Again == 1:
+		when += " (and once more)"
+	case b.Again > 1:
+		when += fmt.Sprintf(" (and %d more times)", b.Again)
+	}
+	rest := max(0, w-3-cell.Width(addr)-2-cell.Width(what)-cell.Width(when))
+	who = cell.Clip(who, rest, th.Ellipsis)
+	plain := " " + mark + " " + addr + "  " + what + who + when
+	styled := " " + th.Security.Render(mark) + " " + th.IP.Render(addr) + "  " + th.Desc.Render(what) + th.User.Render(who) + th.Time.Render(when)
+	return line{styled: styled, plain: cell.Fit(plain, w, th.Ellipsis), query: b.Query, id: b.ID}
+}
+
+// addressLines are the top addresses: the address whole, its events,
+// failed sign-ins, logins tried and countries.
+func (m *Model) addressLines(as []summary.Address, w int) []line {
+	th := m.c.Theme
+	aw := 0
+	for _, a := range as {
+		aw = max(aw, cell.Width(cell.Safe(a.Address)))
+	}
+	out := make([]line, 0, len(as))
+	for _, a := range as {
+		addr := cell.PadRight(cell.Safe(a.Address), aw)
+		n := fmt.Sprintf("%9s", numfmt.Thousands(a.Events))
+		failed := fmt.Sprintf("%6s failed", numfmt.Thousands(a.Failures))
+		logins := fmt.Sprintf("%5s logins", numfmt.Thousands(uint64(a.Logins)))
+		span := m.shortTime(a.First) + "–" + m.shortTime(a.Last)
+		countries := cell.Safe(strings.Join(a.Countries, ","))
+		plain := "   " + addr + " " + n + "  " + failed + "  " + logins + "  " + span + "  " + countries
+		style := th.Desc
+		if a.Failures > 0 {
+			style = th.Security
+		}
+		styled := "   " + th.IP.Render(addr) + " " + th.Desc.Render(n) + "  " + style.Render(failed) + "  " + th.Desc.Render(logins) + "  " +
+			th.Time.Render(span) + "  " + th.SumDim.Render(countries)
+		out = append(out, line{styled: cell.ClipStyled(styled, w), plain: cell.Fit(plain, w, th.Ellipsis), query: a.Query})
 	}
 	return out
 }
