@@ -99,9 +99,9 @@ func (d *Drift) Unexplained() int {
 // back the log was read for them.
 func (d *Drift) BeforeLogNote(ts func(time.Time) string) string {
 	if d.GrantsFrom == nil {
-		return "maybe granted before the log began (accounts older than it, or undated; the log was not read for them)"
+		return "granted before the log began, maybe (older or undated accounts; the log was not read for them)"
 	}
-	return "maybe granted before the log began (accounts older than it, or undated; no grant among the events since " + ts(*d.GrantsFrom) + ")"
+	return "granted before the log began, maybe (older or undated accounts; no grant read since " + ts(*d.GrantsFrom) + ")"
 }
 
 // startDrift computes the section alongside the rest of the report, on
