@@ -5,15 +5,13 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"matomo-audit/data/activity"
 	"matomo-audit/data/dbtest"
@@ -23,8 +21,6 @@ import (
 	"matomo-audit/data/source"
 	"matomo-audit/internal/termsafe"
 )
-
-var updateDrift = flag.Bool("update-drift", false, "rewrite testdata/drift.golden")
 
 // driftFixture is a month of log (it began 30 days before now) and the
 // Matomo tables of today, each row there for a reason:
@@ -226,31 +222,12 @@ func TestDriftOnMariaDBAndDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, text.String()+"\n"+string(js)+"\n")
+	// Regenerate with: go test ./data/summary -run TestDriftOnMariaDBAndDemo -update
+	golden.RequireEqual(t, text.String()+"\n"+string(js)+"\n")
 	for _, l := range strings.Split(text.String(), "\n") {
 		if termsafe.Clean(l) != l {
 			t.Errorf("the section holds what a terminal would act on: %q", l)
 		}
-	}
-}
-
-func golden(t *testing.T, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", "drift.golden")
-	if *updateDrift {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./data/summary -run TestDrift -update-drift)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (go test ./data/summary -run TestDrift -update-drift rewrites it):\n%s", path, got)
 	}
 }
 
