@@ -323,8 +323,12 @@ func writeDrift(w io.Writer, d *Drift, ts func(time.Time) string) {
 	if d.LogBegan != nil {
 		began = "the log began " + ts(*d.LogBegan)
 	}
-	fmt.Fprintf(w, "\nPrivileges without a trail (%s unexplained, %s maybe granted before the log began; %s checked, %s)\n",
-		numfmt.Thousands(uint64(n)), numfmt.Thousands(uint64(len(d.Entries)-n)), numfmt.Many(uint64(d.Checked), "privilege"), began)
+	if len(d.Entries) == 0 {
+		fmt.Fprintf(w, "\nPrivileges without a trail (none: %s checked, %s)\n", numfmt.Many(uint64(d.Checked), "privilege"), began)
+	} else {
+		fmt.Fprintf(w, "\nPrivileges without a trail (%s unexplained, %s maybe granted before the log began; %s checked, %s)\n",
+			numfmt.Thousands(uint64(n)), numfmt.Thousands(uint64(len(d.Entries)-n)), numfmt.Many(uint64(d.Checked), "privilege"), began)
+	}
 	if d.Truncated {
 		fmt.Fprintf(w, "  only the first %s privileges of each kind were read\n", numfmt.Thousands(source.MaxPrivileges))
 	}

@@ -319,6 +319,14 @@ func TestWriteDriftHostile(t *testing.T) {
 	if !strings.Contains(lines[2], "no grant in the log") || !strings.Contains(lines[4], "no registration date") {
 		t.Errorf("section:\n%s", out)
 	}
+	for checked, want := range map[int]string{0: "\nPrivileges without a trail (none: 0 privileges checked, the log is empty)\n",
+		3: "\nPrivileges without a trail (none: 3 privileges checked, the log is empty)\n"} {
+		var b bytes.Buffer
+		writeDrift(&b, &Drift{Checked: checked}, nil)
+		if b.String() != want {
+			t.Errorf("no entries of %d: %q", checked, b.String())
+		}
+	}
 	for _, p := range []string{"stopped before it was done", source.ErrSuperUsersOnly.Error()} {
 		var b bytes.Buffer
 		writeDrift(&b, &Drift{Problem: p}, nil)

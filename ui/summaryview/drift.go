@@ -33,6 +33,9 @@ func (m *Model) driftLines(d *summary.Drift, w int) []line {
 	case d.Problem != "":
 		note(d.Problem)
 		return out
+	case d.Checked == 0:
+		note("none: nobody is super user or has admin, write or a capability")
+		return out
 	case len(d.Entries) == 0:
 		note("none: every privilege held has its grant in the log")
 		return out

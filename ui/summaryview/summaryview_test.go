@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"matomo-audit/data/activity"
 	"matomo-audit/data/demo"
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
@@ -263,6 +264,15 @@ func TestDriftSection(t *testing.T) {
 		if strings.HasPrefix(l.query, "user:") && l.query != "user:bob" {
 			t.Errorf("restricted session has the line %q", l.plain)
 		}
+	}
+
+	// No privilege held at all: said, and nothing to select.
+	rows := []activity.Row{{ID: 1, Login: "bob", Type: "ActivityLog/UserSignedIn", Params: "a:0:{}", Created: clock.Add(-time.Hour).Format(time.DateTime)}}
+	m, cmd = open(t, newCommon(t, demo.FromRows(rows, []demo.User{{Login: "bob", Email: "bob@example.org"}}), keymap.Default()), "")
+	finish(t, m, cmd)
+	if lines := plain(m); !strings.HasPrefix(lines[4], " Privileges without a trail · 0 unexplained · 0 from before the log · 0 checked") ||
+		strings.TrimSpace(lines[5]) != "none: nobody is super user or has admin, write or a capability" {
+		t.Errorf("no privileges:\n%s", strings.Join(lines[4:7], "\n"))
 	}
 
 	for _, w := range []int{60, 120} {
