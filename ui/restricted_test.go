@@ -60,6 +60,9 @@ func TestRestrictedSessionPaths(t *testing.T) {
 					t.Fatalf("%s: the summary lists %q", where, u.Name)
 				}
 			}
+			if d := r.Drift; len(d.Entries) > 0 || d.Problem != source.ErrSuperUsersOnly.Error() {
+				t.Fatalf("%s: the summary shows Matomo's privileges to bob: %+v", where, d)
+			}
 			for _, it := range append(append([]summary.Item(nil), r.Privileges...), r.Plugins...) {
 				if query.FoldLogin(it.User) != "bob" {
 					t.Fatalf("%s: the summary lists %q's event #%d", where, it.User, it.ID)
@@ -159,6 +162,9 @@ func TestViewSessionPaths(t *testing.T) {
 		if s, ok := m.top().(*summaryview.Model); ok && s.Report() != nil {
 			if r := s.Report(); len(r.Privileges) > 0 || len(r.Plugins) > 0 {
 				t.Fatalf("%s: the summary lists privilege or plugin events outside the view", where)
+			}
+			if d := s.Report().Drift; len(d.Entries) > 0 || d.Problem != source.ErrSuperUsersOnly.Error() {
+				t.Fatalf("%s: the summary shows Matomo's privileges in a view: %+v", where, d)
 			}
 		}
 	}

@@ -43,9 +43,9 @@ func burstIndex(t *testing.T, r *summary.Report, ip string) int {
 	t.Helper()
 	for i, b := range r.Bursts {
 		if b.By == "ip" && b.Key == ip {
-			// The selectable lines before it: privileges, then sign-ins
-			// after failures.
-			return len(r.Privileges) + len(r.SignInsAfterFailures) + i
+			// The selectable lines before it: privileges without a trail,
+			// privilege changes, then sign-ins after failures.
+			return len(r.Drift.Entries) + len(r.Privileges) + len(r.SignInsAfterFailures) + i
 		}
 	}
 	t.Fatalf("no burst from %s in %+v", ip, r.Bursts)
@@ -69,10 +69,18 @@ func TestSummaryShowsBurstAndSuperUserFirst(t *testing.T) {
 		t.Errorf("burst line %q, want %s with 30 failures\n%s", burst, demo.IncidentIP, v)
 	}
 	lines := strings.Split(v, "\n")
+	if !strings.Contains(v, " Privileges without a trail · 1 unexplained") {
+		t.Errorf("no privileges without a trail first:\n%s", v)
+	}
 	for i, l := range lines {
+		if strings.Contains(l, "Privileges without a trail") {
+			if first := lines[i+1]; !strings.HasPrefix(first, ">! ivan.k ") {
+				t.Errorf("first line %q, want ivan.k's super-user access without a grant under the cursor", first)
+			}
+		}
 		if strings.Contains(l, "Privilege changes") {
-			if first := lines[i+1]; !strings.Contains(first, "granted super user access") || !strings.HasPrefix(first, ">") {
-				t.Errorf("first privilege line %q, want the super-user grant under the cursor", first)
+			if first := lines[i+1]; !strings.Contains(first, "granted super user access") {
+				t.Errorf("first privilege line %q, want the super-user grant", first)
 			}
 			break
 		}
@@ -96,7 +104,7 @@ func TestSummaryEnterOnBurstShowsItsEvents(t *testing.T) {
 	if sumOf(m) != nil {
 		t.Fatal("summary still open after enter")
 	}
-	if got, want := m.query.String(), r.Bursts[i-len(r.Privileges)-len(r.SignInsAfterFailures)].Query; got != want {
+	if got, want := m.query.String(), r.Bursts[i-len(r.Drift.Entries)-len(r.Privileges)-len(r.SignInsAfterFailures)].Query; got != want {
 		t.Errorf("query %q, want %q", got, want)
 	}
 	if !m.tl.atOldest || !m.tl.atNewest || len(m.tl.events) != 30 {
@@ -121,6 +129,9 @@ func TestSummaryEnterOnBurstShowsItsEvents(t *testing.T) {
 	again := sumOf(m).Report()
 	if again.WindowSource != summary.FromQuery || again.Total != 30 || len(again.Bursts) == 0 || again.Bursts[0].Query != before {
 		t.Fatalf("summary of the burst: %d events from the %s, bursts %+v; filter %q", again.Total, again.WindowSource, again.Bursts, before)
+	}
+	for range again.Drift.Entries { // the install's, whatever the query
+		press(t, m, "j")
 	}
 	press(t, m, "enter") // no privilege changes: the cursor is on the burst
 	if got := m.query.String(); got != before {
@@ -240,6 +251,9 @@ func TestSummaryCopy(t *testing.T) {
 func TestSummaryEnterOnItemPutsCursorOnIt(t *testing.T) {
 	m := openSummary(t, 120, 40)
 	want := sumOf(m).Report().Privileges[0]
+	for range sumOf(m).Report().Drift.Entries {
+		press(t, m, "j")
+	}
 	press(t, m, "enter")
 	if e := m.current(); e == nil || e.ID != want.ID {
 		t.Fatalf("cursor on %v, want event %d", e, want.ID)

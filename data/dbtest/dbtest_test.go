@@ -170,7 +170,7 @@ func showCreate(t *testing.T, db *sql.DB, table string) string {
 func TestDDL(t *testing.T) {
 	s := dbtest.Shared(t)
 	_, db := s.NewDatabase(t)
-	for _, ddl := range []string{dbtest.ActivityLogDDL("piwik_"), dbtest.UserDDL("piwik_"), dbtest.SiteDDL("piwik_"), dbtest.ActivityLogDDLBefore31("old_")} {
+	for _, ddl := range []string{dbtest.ActivityLogDDL("piwik_"), dbtest.UserDDL("piwik_"), dbtest.SiteDDL("piwik_"), dbtest.AccessDDL("piwik_"), dbtest.ActivityLogDDLBefore31("old_")} {
 		if _, err := db.Exec(ddl); err != nil {
 			t.Fatalf("%v\n%s", err, ddl)
 		}
@@ -195,6 +195,9 @@ func TestDDL(t *testing.T) {
 	}
 	if got := columns(t, db, "piwik_site"); len(got) != 9 || !strings.HasPrefix(got[0], "idsite int(10) unsigned NO") {
 		t.Errorf("site columns: %q", got)
+	}
+	if got := columns(t, db, "piwik_access"); len(got) != 4 || !strings.HasPrefix(got[1], "login varchar(100) NO") {
+		t.Errorf("access columns: %q", got)
 	}
 }
 

@@ -82,3 +82,16 @@ func UserDDLMatomo5(prefix string) string {
 		"  UNIQUE KEY `uniq_email` (`email`)\n" +
 		") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci ROW_FORMAT=DYNAMIC"
 }
+
+// AccessDDL is the CREATE TABLE of <prefix>access as Matomo creates it:
+// one row per login, site and role (view, write, admin) or capability id.
+func AccessDDL(prefix string) string {
+	return "CREATE TABLE `" + prefix + "access` (\n" +
+		"  `idaccess` INT(10) UNSIGNED NOT NULL AUTO_INCREMENT,\n" +
+		"  `login` VARCHAR(100) NOT NULL,\n" +
+		"  `idsite` INT(10) UNSIGNED NOT NULL,\n" +
+		"  `access` VARCHAR(50) NULL,\n" +
+		"  PRIMARY KEY (`idaccess`),\n" +
+		"  KEY `index_loginidsite` (`idsite`, `login`)\n" +
+		") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"
+}

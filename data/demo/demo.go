@@ -47,6 +47,10 @@ type Source struct {
 	frankGone time.Time
 	// userTable replaces Users for sources built by FromRows.
 	userTable []User
+	// accounts and access are the Matomo tables Privileges reads: the
+	// user table with registration dates, and the access rows.
+	accounts []User
+	access   []Access
 	// held is a live event whose id is taken but whose row is not visible
 	// yet, as with a PHP process that commits after a later one.
 	held *heldEvent
@@ -65,21 +69,26 @@ type User struct {
 	Email     string
 	SuperUser bool
 	Invited   bool // an invitation not yet accepted
+	// Registered is date_registered (zero: NULL). Users leaves it zero;
+	// the generated demo dates its accounts relative to its clock.
+	Registered time.Time
 }
 
 // Users are the accounts that exist now. Everyone else seen in the log
 // (frank, mallory, typed logins) is "not a current user".
 var Users = []User{
-	{"alice", "alice@example.org", true, false},
-	{"bob", "bob@example.org", false, false},
-	{"carol", "carol@example.org", false, false},
-	{"dave.ops", "dave.ops@example.org", false, false},
-	{"erin@example.org", "erin.example.org@example.org", false, false},
-	{"grace.h", "grace.h@example.org", false, false},
-	{"heidi", "heidi@example.org", false, false},
-	{"ivan.k", "ivan.k@example.org", false, false},
+	{Login: "alice", Email: "alice@example.org", SuperUser: true},
+	{Login: "bob", Email: "bob@example.org"},
+	{Login: "carol", Email: "carol@example.org"},
+	{Login: "dave.ops", Email: "dave.ops@example.org"},
+	{Login: "erin@example.org", Email: "erin.example.org@example.org"},
+	{Login: "grace.h", Email: "grace.h@example.org"},
+	{Login: "heidi", Email: "heidi@example.org"},
+	// Joined a third into the month and made super user in the database:
+	// no event of the log grants it (see privileges.go).
+	{Login: "ivan.k", Email: "ivan.k@example.org", SuperUser: true},
 	// Invited by alice, never accepted: in the table, but not an account.
-	{"judy", "judy@example.org", false, true},
+	{Login: "judy", Email: "judy@example.org", Invited: true},
 }
 
 var staff = []string{"alice", "bob", "carol", "dave.ops", "erin@example.org", "grace.h", "heidi"}
@@ -104,7 +113,7 @@ func New(o Options) *Source {
 // user table (nil: every non-pseudo login is a current user). Tests use it
 // as the reference the MySQL source must agree with.
 func FromRows(rows []activity.Row, users []User) *Source {
-	s := &Source{now: time.Now, userTable: users}
+	s := &Source{now: time.Now, userTable: users, accounts: users}
 	for _, r := range rows {
 		e := activity.FromRow(r)
 		if users != nil {
@@ -205,6 +214,7 @@ func (s *Source) history(o Options) {
 	end := o.Now().UTC().Truncate(time.Second)
 	start := end.Add(-o.Span)
 	s.frankGone = start.Add(o.Span * 3 / 5).Truncate(time.Hour).Add(9*time.Hour + 41*time.Minute)
+	s.accounts, s.access = registered(start, o.Span), slices.Clone(demoAccess)
 	plan := []planned{{at: s.frankGone, typ: "ActivityLog/UserRemoved", login: "alice", ip: homes["alice"].ip,
 		p: ptr(php.Map(php.Pair("user_login", php.Str("frank"))))}}
 	types, cum := s.weightedTypes()

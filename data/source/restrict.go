@@ -23,6 +23,8 @@ import (
 //     finds nothing, -user:me finds nothing, text naming someone else finds
 //     only own events that mention them).
 //   - Users and Account answer only for the own account.
+//   - Privileges (Matomo's super users and access rows, privileges.go)
+//     answers only a super user's session that is no view.
 //   - After and ByIDs still return every id, because a follower must see
 //     which ids exist to move its high-water mark and close its gaps, but
 //     the rows of others come back redacted: the id and nothing else.

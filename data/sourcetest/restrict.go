@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/netip"
 	"reflect"
@@ -105,6 +106,7 @@ func CheckRestricted(t *testing.T, src source.Source, insert Inserter) {
 			t.Errorf("bob's events are by %q, want %q", got, want)
 		}
 	})
+	t.Run("privileges", func(t *testing.T) { checkPrivileges(t, src) })
 	t.Run("shared views", func(t *testing.T) { checkViews(t, src, all) })
 	t.Run("demoted while open", func(t *testing.T) { checkDemoted(t, src, all) })
 	t.Run("concurrent use", func(t *testing.T) { checkConcurrent(t, src) })
@@ -473,5 +475,51 @@ func checkFollow(t *testing.T, src source.Source, insert Inserter) {
 	}
 	if own.Gaps() != 0 || own.HighWater() != b+7 {
 		t.Errorf("follower at %d with %d gaps: others' ids must move it too", own.HighWater(), own.Gaps())
+	}
+}
+
+// checkPrivileges: who holds which rights is Matomo's user and access
+// tables, in no login's own events, so a Restricted passes them on only
+// to a super user's session that is no view; every other session gets
+// ErrSuperUsersOnly and an empty set, and its summary says so.
+func checkPrivileges(t *testing.T, src source.Source) {
+	ctx := context.Background()
+	want, wantErr := source.PrivilegeSet{}, source.ErrNoPrivileges
+	if p, ok := src.(source.Privileges); ok {
+		want, wantErr = p.Privileges(ctx)
+	}
+	sessions := map[string]*source.Restricted{"guard": source.Guard(src), "bob": source.Restrict(src, "bob"), "hostile": source.Restrict(src, Hostile)}
+	for _, v := range Views {
+		r := source.GuardView(src, Filter(t, v.Query), v.Login)
+		// Even a super user's view: it shares events, not accounts.
+		r.SetAll()
+		sessions["view "+v.Name] = r
+	}
+	demoted := source.Guard(src)
+	demoted.SetAll()
+	demoted.SetOnly("alice")
+	sessions["demoted"] = demoted
+	removed := source.Guard(src)
+	removed.SetAll()
+	removed.SetNone()
+	sessions["removed"] = removed
+	for name, r := range sessions {
+		set, err := r.Privileges(ctx)
+		if !errors.Is(err, source.ErrSuperUsersOnly) || !reflect.DeepEqual(set, source.PrivilegeSet{}) {
+			t.Errorf("%s: Privileges = %+v, %v; want nothing, ErrSuperUsersOnly", name, set, err)
+		}
+		rep, err := summary.Run(ctx, r, summary.Options{Now: Now, Window: summary.All})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := rep.Drift; len(d.Entries) != 0 || d.Checked != 0 || d.GrantEvents != 0 || d.Problem != source.ErrSuperUsersOnly.Error() {
+			t.Errorf("%s: the summary's privileges without a trail: %+v", name, d)
+		}
+	}
+	super := source.Guard(src)
+	super.SetAll()
+	set, err := super.Privileges(ctx)
+	if !reflect.DeepEqual(set, want) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+		t.Errorf("super user: Privileges = %+v, %v; want the source's %+v, %v", set, err, want, wantErr)
 	}
 }

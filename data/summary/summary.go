@@ -318,6 +318,8 @@ type Report struct {
 	Bursts        []Burst `json:"failed_login_bursts"`
 	BurstMin      int     `json:"burst_min"`
 	BurstWithin   string  `json:"burst_within"`
+	// Drift is the section listed first: privileges held without a grant in the log.
+	Drift Drift `json:"privileges_without_trail"`
 	// Privileges are listed most serious first (super-user access granted,
 	// then removed, admin/write access, tokens, 2FA disabled, users
 	// created or removed, password resets), newest first within
@@ -447,7 +449,8 @@ func pinTimes(q *query.Query, since, until time.Time, now time.Time, loc *time.L
 
 // Run computes the report. On cancellation it returns what it has so far
 // (Complete false) with ctx's error.
-func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
+func Run(ctx context.Context, src source.Source, o Options) (r Report, err error) {
+	defer startDrift(ctx, src)(&r, &err)
 	if o.Buckets <= 0 {
 		o.Buckets = 60
 	}
@@ -464,7 +467,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Report, error) {
 		o.Loc = time.UTC
 	}
 	now := o.Now.UTC().Truncate(time.Second)
-	r := Report{Query: o.Query.String(), Until: now, BurstMin: o.BurstMin, BurstWithin: numfmt.Duration(o.BurstWithin), Peak: -1}
+	r = Report{Query: o.Query.String(), Until: now, BurstMin: o.BurstMin, BurstWithin: numfmt.Duration(o.BurstWithin), Peak: -1}
 	bounds := TimeTerms(o.Query)
 	if o.Window.Name != "" && len(bounds) > 0 {
 		return r, fmt.Errorf("window %s and %s in the query both set the window: use one", o.Window.Name, termsString(bounds))

@@ -87,6 +87,7 @@ func WriteText(w io.Writer, r *Report, loc *time.Location) error {
 	}
 	fmt.Fprintln(bw)
 
+	writeDrift(bw, &r.Drift, ts)
 	fmt.Fprintf(bw, "\nPrivilege changes (%s)\n", numfmt.Thousands(uint64(r.PrivilegeCount)))
 	for _, it := range r.Privileges {
 		writeItem(bw, it, ts)

@@ -34,12 +34,16 @@ func newSummaryCmd(g *globals, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "summary",
 		Short: "Report failed-login bursts, privilege changes and activity for a time window",
-		Long: `Summarises the events matching --query in a time window: privilege changes
-first (super-user access, admin/write access, auth tokens, 2FA disabled,
-users created or removed, password resets), failed-login bursts by IP
-address and by attempted login, plugins installed, activated or removed,
-the busiest users and categories, and a sparkline of activity across the
-window with its peak.
+		Long: `Summarises the events matching --query in a time window. First, whatever
+the query and window: privileges without a trail, the super users and the
+admin, write and capability rights Matomo gives now that no event of the
+log grants (accounts registered before the log began apart); it needs
+SELECT on columns of Matomo's user, access and site tables, and says which
+when it lacks them. Then privilege changes (super-user access, admin/write
+access, auth tokens, 2FA disabled, users created or removed, password
+resets), failed-login bursts by IP address and by attempted login, plugins
+installed, activated or removed, the busiest users and categories, and a
+sparkline of activity across the window with its peak.
 
 The window is the query's own since:/until: when it has them; otherwise
 --window, a duration back from now as since: writes it (2h, 48h, 90d, 2w,
@@ -48,7 +52,9 @@ The window is the query's own since:/until: when it has them; otherwise
 Every count is what the timeline shows for the same query; with
 --format json each line carries that query. The window is found by
 bisection on ids and read in bounded chunks, so a day of a huge table
-takes well under a second.`,
+takes well under a second. The privileges without a trail read the log's
+grant events since the earliest registration among the accounts younger
+than the log that hold one: on a huge table that can be most of it.`,
 		Example: summaryExamples,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -145,6 +145,7 @@ func (m *Model) draw(r *summary.Report, w int) []line {
 		}
 	}
 
+	out = append(out, m.driftLines(&r.Drift, w)...)
 	heading("Privilege changes", shown(len(r.Privileges), r.PrivilegeCount))
 	for _, it := range r.Privileges {
 		out = append(out, m.itemLine(it, w, uw, ipw))

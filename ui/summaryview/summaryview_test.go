@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"matomo-audit/data/activity"
 	"matomo-audit/data/demo"
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
@@ -115,9 +116,18 @@ func TestIntents(t *testing.T) {
 	c := newCommon(t, demoSource(), keymap.Default())
 	m, cmd := open(t, c, "")
 	finish(t, m, cmd)
-	first := m.Report().Privileges[0]
-
+	// The first line is the first privilege without a trail; its query
+	// is the account's events, no single one.
+	drift := m.Report().Drift.Entries[0]
 	in, _ := m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if show, ok := in.(Show); !ok || show.ID != 0 || show.Query.String() != drift.Query || drift.Query != "user:ivan.k" {
+		t.Fatalf("enter: %#v, want the first privilege without a trail %q", in, drift.Query)
+	}
+	for range m.Report().Drift.Entries {
+		m.Update(tea.KeyPressMsg{Code: 'j', Text: "j"})
+	}
+	first := m.Report().Privileges[0]
+	in, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 	show, ok := in.(Show)
 	if !ok || show.ID != first.ID || show.Query.String() != first.Query {
 		t.Fatalf("enter: %#v, want the first privilege change %d %q", in, first.ID, first.Query)
@@ -202,6 +212,83 @@ func TestProgressHidesTheTable(t *testing.T) {
 		m.Update(done)
 		if r := m.Report(); r == nil || r.Own != restricted || restricted && r.Total == 0 {
 			t.Errorf("restricted %v: report %+v", restricted, r)
+		}
+	}
+}
+
+// noGrant is a source whose Matomo tables this account may not read.
+type noGrant struct{ source.Source }
+
+func (noGrant) Privileges(context.Context) (source.PrivilegeSet, error) {
+	return source.PrivilegeSet{}, &source.SetupError{Msg: "this account may not read the columns needed of matomo_access: " +
+		"GRANT SELECT (login, idsite, access) ON `matomo`.`matomo_access` TO 'audit'@'%'"}
+}
+
+// TestDriftSection: privileges without a trail come first, the
+// unexplained marked; a session that is no super user's is told the
+// section is for super users and gets no line of it; a missing grant is
+// shown whole, wrapped, at any width.
+func TestDriftSection(t *testing.T) {
+	c := newCommon(t, demoSource(), keymap.Default())
+	m, cmd := open(t, c, "")
+	finish(t, m, cmd)
+	lines := plain(m)
+	if !strings.HasPrefix(lines[4], " Privileges without a trail · 1 unexplained · ") ||
+		!strings.HasPrefix(lines[5], ">! ivan.k ") || !strings.HasSuffix(strings.TrimSpace(lines[5]), "· no grant in the log") ||
+		!strings.Contains(lines[6], "granted before the log began, maybe") {
+		t.Errorf("section:\n%s", strings.Join(lines[4:9], "\n"))
+	}
+	alice := false
+	for _, l := range lines[5:] {
+		if strings.HasPrefix(l, " Privilege changes") {
+			break
+		}
+		if strings.HasPrefix(l, "   alice ") && strings.Contains(l, " super user · registered 2024-") {
+			alice = true
+		} else if strings.Contains(l, " alice ") {
+			t.Errorf("alice, older than the log, is not listed apart: %q", l)
+		}
+	}
+	if !alice {
+		t.Errorf("alice, a super user older than the log, is not listed:\n%s", strings.Join(lines, "\n"))
+	}
+
+	r := newCommon(t, source.Restrict(demoSource(), "bob"), keymap.Default())
+	m, cmd = open(t, r, "")
+	finish(t, m, cmd)
+	lines = plain(m)
+	if strings.TrimSpace(lines[4]) != "Privileges without a trail" || strings.TrimSpace(lines[5]) != source.ErrSuperUsersOnly.Error() {
+		t.Errorf("restricted:\n%s", strings.Join(lines[4:7], "\n"))
+	}
+	for _, l := range m.lines() {
+		if strings.HasPrefix(l.query, "user:") && l.query != "user:bob" {
+			t.Errorf("restricted session has the line %q", l.plain)
+		}
+	}
+
+	// No privilege held at all: said, and nothing to select.
+	rows := []activity.Row{{ID: 1, Login: "bob", Type: "ActivityLog/UserSignedIn", Params: "a:0:{}", Created: clock.Add(-time.Hour).Format(time.DateTime)}}
+	m, cmd = open(t, newCommon(t, demo.FromRows(rows, []demo.User{{Login: "bob", Email: "bob@example.org"}}), keymap.Default()), "")
+	finish(t, m, cmd)
+	if lines := plain(m); !strings.HasPrefix(lines[4], " Privileges without a trail · 0 unexplained · 0 from before the log · 0 checked") ||
+		strings.TrimSpace(lines[5]) != "none: nobody is super user or has admin, write or a capability" {
+		t.Errorf("no privileges:\n%s", strings.Join(lines[4:7], "\n"))
+	}
+
+	for _, w := range []int{60, 120} {
+		g := newCommon(t, noGrant{demoSource()}, keymap.Default())
+		g.SetSize(w, 40)
+		m, cmd = open(t, g, "")
+		finish(t, m, cmd)
+		var text []string
+		for _, l := range plain(m)[5:] {
+			if strings.TrimSpace(l) == "" {
+				break
+			}
+			text = append(text, strings.TrimSpace(l))
+		}
+		if got := strings.Join(text, " "); !strings.Contains(got, "GRANT SELECT (login, idsite, access) ON `matomo`.`matomo_access` TO 'audit'@'%'") {
+			t.Errorf("%d columns: the grant is not shown whole: %q", w, got)
 		}
 	}
 }

@@ -1,0 +1,81 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Privileges is implemented by sources that can read who holds which
+// rights in Matomo now: the super users of <prefix>user and the rows of
+// <prefix>access, for comparing with the grants the log recorded. It is
+// optional, apart from Source, because those tables are Matomo's, not the
+// log's, and many accounts may read the log only.
+type Privileges interface {
+	// Privileges reads them. An account without the grants it needs
+	// gets a *SetupError naming each grant to add, in one line.
+	Privileges(ctx context.Context) (PrivilegeSet, error)
+}
+
+// PrivilegeSet is every right held now that is more than viewing.
+type PrivilegeSet struct {
+	SuperUsers []SuperUser
+	// Access are the rows of <prefix>access other than view, on sites
+	// that exist (Matomo's own check joins <prefix>site, so the rows of a
+	// deleted site give nothing).
+	Access []SiteAccess
+	// Truncated: there were more than a source reads at once; the rest
+	// were not compared.
+	Truncated bool
+}
+
+// SuperUser is an account with superuser_access set.
+type SuperUser struct {
+	Login string
+	// Registered is date_registered, zero when it is NULL or unset.
+	Registered time.Time
+}
+
+// SiteAccess is one row of <prefix>access: a role (write, admin) or a
+// capability id (tagmanager_write) of Login on Site.
+type SiteAccess struct {
+	Login    string
+	Site     int64
+	SiteName string
+	Access   string
+	// Registered is the login's date_registered, zero when unknown (NULL,
+	// or a row whose login has no account).
+	Registered time.Time
+}
+
+// MaxPrivileges bounds what a source reads of the privileges: the
+// tables are small on every real install, and a bound keeps a strange one
+// from filling memory.
+const MaxPrivileges = 100_000
+
+// ErrSuperUsersOnly is what a Restricted answers Privileges with unless
+// it lets everything through: who holds which right on which site is not
+// in any one login's own events, so only a super user may see it.
+var ErrSuperUsersOnly = errors.New("who holds which privileges is shown to super users only")
+
+// ErrNoPrivileges: the source cannot read Matomo's privileges at all (it
+// does not implement Privileges).
+var ErrNoPrivileges = errors.New("this source cannot read Matomo's privileges")
+
+// Privileges implements the optional interface of the same name: the
+// wrapped source's answer when r lets everything through and is no shared
+// view, otherwise ErrSuperUsersOnly and nothing else. A view shows what
+// its owner chose to share, and that is events, not Matomo's accounts.
+func (r *Restricted) Privileges(ctx context.Context) (PrivilegeSet, error) {
+	sc := r.scope.Load()
+	if !sc.All || sc.View {
+		return PrivilegeSet{}, ErrSuperUsersOnly
+	}
+	p, ok := r.src.(Privileges)
+	if !ok {
+		return PrivilegeSet{}, ErrNoPrivileges
+	}
+	return p.Privileges(ctx)
+}
+
+var _ Privileges = (*Restricted)(nil)

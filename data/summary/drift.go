@@ -1,0 +1,356 @@
+package summary
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"matomo-audit/data/activity"
+	"matomo-audit/data/query"
+	"matomo-audit/data/source"
+	"matomo-audit/internal/numfmt"
+	"matomo-audit/internal/termsafe"
+)
+
+// Drift is the section "privileges without a trail": rights Matomo
+// gives today (super-user access, admin or write on a site, a
+// capability; view is no privilege here) that no event of the log
+// grants. It is about the install as it is now, so it ignores the
+// report's query and window.
+type Drift struct {
+	// Entries lists first the privileges of accounts registered after
+	// the log's first event: with no grant in the log, the database was
+	// changed directly or the log lost the event. Then, BeforeLog, those
+	// of accounts registered before it (or undated), which may have been
+	// granted before the log began.
+	Entries []DriftEntry `json:"entries"`
+	// Problem says why there are no entries to trust: the tables could
+	// not be read (with the grant to add), the session is no super
+	// user's, or the run stopped. "" when the section was computed.
+	Problem string `json:"problem,omitempty"`
+	// LogBegan is the time of the log's first event (null when empty).
+	LogBegan *time.Time `json:"log_began"`
+	// Checked counts the privileges compared (Truncated: there were more
+	// than a source reads, and the rest were not).
+	Checked   int  `json:"privileges_checked"`
+	Truncated bool `json:"privileges_truncated,omitempty"`
+	// GrantsFrom is when the grant events were read from (null when
+	// none were read: nobody registered since the log began holds a
+	// privilege), GrantEvents how many there were.
+	GrantsFrom  *time.Time `json:"grants_read_from"`
+	GrantEvents uint64     `json:"grant_events"`
+}
+
+// DriftEntry is one privilege held without a grant in the log.
+type DriftEntry struct {
+	Login string `json:"login"`
+	// Privilege is activity.AccessSuperUser ("superuser"), a role
+	// (admin, write) or a capability id (tagmanager_write).
+	Privilege string `json:"privilege"`
+	// SiteID and SiteName are the site it is on; 0 and "" for super-user
+	// access, which is on every site.
+	SiteID   int64  `json:"site_id"`
+	SiteName string `json:"site_name"`
+	// Registered is the account's date_registered (null when unknown).
+	Registered *time.Time `json:"registered"`
+	BeforeLog  bool       `json:"before_log"`
+	// Query shows the account's own events.
+	Query string `json:"query"`
+}
+
+// What is the privilege for people: "super user", `admin on site "Shop"
+// (1)`, `capability tagmanager_write on site "Shop" (1)`. The site's
+// name is the database's: a caller printing it makes it safe.
+func (e DriftEntry) What() string {
+	if e.Privilege == activity.AccessSuperUser {
+		return "super user"
+	}
+	on := " on site " + strconv.FormatInt(e.SiteID, 10)
+	if e.SiteName != "" {
+		on = " on site \"" + e.SiteName + "\" (" + strconv.FormatInt(e.SiteID, 10) + ")"
+	}
+	switch e.Privilege {
+	case "admin", "write":
+		return e.Privilege + on
+	}
+	return "capability " + e.Privilege + on
+}
+
+// Unexplained counts the entries not BeforeLog.
+func (d *Drift) Unexplained() int {
+	n := 0
+	for _, e := range d.Entries {
+		if !e.BeforeLog {
+			n++
+		}
+	}
+	return n
+}
+
+// BeforeLogNote heads the entries BeforeLog: what they are, and how far
+// back the log was read for them.
+func (d *Drift) BeforeLogNote(ts func(time.Time) string) string {
+	if d.GrantsFrom == nil {
+		return "granted before the log began, maybe (older or undated accounts; the log was not read for them)"
+	}
+	return "granted before the log began, maybe (older or undated accounts; no grant read since " + ts(*d.GrantsFrom) + ")"
+}
+
+// startDrift computes the section alongside the rest of the report, on
+// its own goroutine: it reads other tables and other rows than the
+// window's, and nothing of the rest of the report depends on it. The
+// function it returns waits for it and puts it in the report; a report
+// that failed does not wait for a scan it will not show.
+func startDrift(ctx context.Context, src source.Source) func(*Report, *error) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan Drift, 1)
+	go func() { done <- readDrift(ctx, src) }()
+	return func(r *Report, err *error) {
+		if *err != nil {
+			cancel()
+		}
+		r.Drift = <-done
+		cancel()
+	}
+}
+
+// held is one privilege held now, and whether the log grants it.
+type held struct {
+	login, access string // login folded, access lower case
+	site          int64
+	registered    time.Time
+	entry         DriftEntry
+	granted       bool
+}
+
+// readDrift compares the privileges held now with the grant events.
+//
+// Cost: the grants are found by one Stream filtered by type: on the
+// types of activity.GrantTypes, which the MySQL source pushes down, so
+// the server reads the id range by primary key and sends only grant
+// events, which are few; a table of millions of rows is still read in
+// full by the server over that range, at about the speed of its own
+// COUNT(*) (no index on type). The range starts at the earliest
+// registration among the accounts whose missing grant would mean
+// tampering, those registered after the log began (less 10 minutes for
+// ids committed out of order, found by FindTime in a few primary-key
+// lookups): no grant to an account can come before the account. It is
+// the whole table only when such an account is as old as the log; with
+// none, nothing is read. Older accounts are checked against the same
+// range: a grant to them found there takes them off the list, and the
+// rest are listed apart, as granted before the log began or before the
+// part read.
+func readDrift(ctx context.Context, src source.Source) Drift {
+	d := Drift{Entries: []DriftEntry{}}
+	ps, ok := src.(source.Privileges)
+	if !ok {
+		d.Problem = source.ErrNoPrivileges.Error()
+		return d
+	}
+	set, err := ps.Privileges(ctx)
+	if err != nil {
+		d.Problem = driftProblem(ctx, err)
+		return d
+	}
+	d.Truncated = set.Truncated
+
+	oldest, err := source.Oldest(ctx, src, nil, 1)
+	if err != nil {
+		d.Problem = driftProblem(ctx, err)
+		return d
+	}
+	var began time.Time
+	var firstID uint64
+	if len(oldest.Events) > 0 {
+		began, firstID = oldest.Events[0].Time, oldest.Events[0].ID
+		if !began.IsZero() {
+			d.LogBegan = ptr(began)
+		}
+	}
+
+	hs := heldPrivileges(set, began, firstID > 0)
+	d.Checked = len(hs)
+	byKey := map[string][]*held{}
+	var from time.Time // the earliest registration after the log began
+	for _, h := range hs {
+		byKey[h.login] = append(byKey[h.login], h)
+		if !h.entry.BeforeLog && (from.IsZero() || h.registered.Before(from)) {
+			from = h.registered
+		}
+	}
+	if !from.IsZero() {
+		id, err := src.FindTime(ctx, from.Add(-disorder))
+		if err == nil && id != 0 {
+			d.GrantsFrom = ptr(from.Add(-disorder))
+			f := query.Compile(&query.Query{Terms: []query.Term{grantTypes()}}, time.Time{}, time.UTC)
+			err = src.Stream(ctx, f, id, 0, func(e *activity.Event) error {
+				d.GrantEvents++
+				for _, g := range activity.Grants(e) {
+					for _, h := range byKey[query.FoldLogin(g.Login)] {
+						if h.site == g.Site && h.access == g.Access && grantCounts(h, e.Time) {
+							h.granted = true
+						}
+					}
+				}
+				return nil
+			})
+		}
+		if err == nil {
+			err = ctx.Err()
+		}
+		if err != nil {
+			d.Problem = driftProblem(ctx, err)
+			d.GrantEvents = 0
+			return d
+		}
+	}
+	if source.Hides(src) {
+		// The session lost its super-user rights while the section was
+		// read: its grant events may have been narrowed to its own.
+		return Drift{Entries: []DriftEntry{}, Problem: driftProblem(ctx, source.ErrSuperUsersOnly)}
+	}
+	for _, h := range hs {
+		if !h.granted {
+			d.Entries = append(d.Entries, h.entry)
+		}
+	}
+	return d
+}
+
+// grantCounts: an event at t granting h's privilege explains it unless
+// it came before the account did (a login removed and created again: the
+// grant was the old account's). Undated accounts and events take any.
+func grantCounts(h *held, t time.Time) bool {
+	return h.registered.IsZero() || t.IsZero() || !t.Before(h.registered.Add(-disorder))
+}
+
+// grantTypes is the type: term of the grant events, written as literals
+// so the SQL push-down compares them exactly.
+func grantTypes() query.Term {
+	t := query.Term{Key: query.KeyType}
+	for _, typ := range activity.GrantTypes {
+		t.Values = append(t.Values, query.EscapeLiteral(typ))
+	}
+	return t
+}
+
+// heldPrivileges lists the privileges of set once each, in the order
+// the section lists them: the unexplained kind first, super users before
+// site rights, then by login, role (admin, write, capabilities) and site. An account registered
+// after the log's first event is the unexplained kind; logged says
+// whether the log has any event at all.
+func heldPrivileges(set source.PrivilegeSet, began time.Time, logged bool) []*held {
+	seen := map[[3]string]bool{}
+	var out []*held
+	add := func(login string, site int64, siteName, access string, reg time.Time) {
+		h := &held{login: query.FoldLogin(login), access: strings.ToLower(strings.TrimSpace(access)), site: site, registered: reg}
+		k := [3]string{h.login, strconv.FormatInt(site, 10), h.access}
+		if h.access == "" || h.access == "view" || seen[k] {
+			return
+		}
+		seen[k] = true
+		h.entry = DriftEntry{Login: login, Privilege: h.access, SiteID: site, SiteName: siteName,
+			BeforeLog: !logged || reg.IsZero() || !began.IsZero() && !reg.After(began), Query: userTerm(login).String()}
+		if !reg.IsZero() {
+			h.entry.Registered = ptr(reg.UTC())
+		}
+		out = append(out, h)
+	}
+	for _, u := range set.SuperUsers {
+		add(u.Login, 0, "", activity.AccessSuperUser, u.Registered)
+	}
+	for _, a := range set.Access {
+		add(a.Login, a.Site, a.SiteName, a.Access, a.Registered)
+	}
+	rank := func(access string) int {
+		switch access {
+		case "admin":
+			return 1
+		case "write":
+			return 2
+		}
+		return 3
+	}
+	slices.SortStableFunc(out, func(a, b *held) int {
+		return cmp.Or(cmp.Compare(btoi(a.entry.BeforeLog), btoi(b.entry.BeforeLog)),
+			cmp.Compare(btoi(a.access != activity.AccessSuperUser), btoi(b.access != activity.AccessSuperUser)),
+			cmp.Compare(a.login, b.login), cmp.Compare(a.entry.Login, b.entry.Login),
+			cmp.Compare(rank(a.access), rank(b.access)), cmp.Compare(a.site, b.site), cmp.Compare(a.access, b.access))
+	})
+	return out
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// driftProblem says in a line why the section is empty.
+func driftProblem(ctx context.Context, err error) string {
+	if ctx.Err() != nil {
+		return "stopped before it was done"
+	}
+	if errors.Is(err, source.ErrSuperUsersOnly) || errors.Is(err, source.ErrNoPrivileges) {
+		return err.Error()
+	}
+	if se, ok := errors.AsType[*source.SetupError](err); ok {
+		return "skipped: " + se.Msg
+	}
+	return "skipped: the privileges could not be read: " + err.Error()
+}
+
+// writeDrift is the section for people, under its heading: what was
+// expected and not found, account by account.
+func writeDrift(w io.Writer, d *Drift, ts func(time.Time) string) {
+	if d.Problem != "" {
+		fmt.Fprintf(w, "\nPrivileges without a trail: %s\n", termsafe.Clean(d.Problem))
+		return
+	}
+	n := d.Unexplained()
+	began := "the log is empty"
+	if d.LogBegan != nil {
+		began = "the log began " + ts(*d.LogBegan)
+	}
+	if len(d.Entries) == 0 {
+		fmt.Fprintf(w, "\nPrivileges without a trail (none: %s checked, %s)\n", numfmt.Many(uint64(d.Checked), "privilege"), began)
+	} else {
+		fmt.Fprintf(w, "\nPrivileges without a trail (%s unexplained, %s maybe granted before the log began; %s checked, %s)\n",
+			numfmt.Thousands(uint64(n)), numfmt.Thousands(uint64(len(d.Entries)-n)), numfmt.Many(uint64(d.Checked), "privilege"), began)
+	}
+	if d.Truncated {
+		fmt.Fprintf(w, "  only the first %s privileges of each kind were read\n", numfmt.Thousands(source.MaxPrivileges))
+	}
+	lw := 0
+	for _, e := range d.Entries {
+		lw = max(lw, ansi.StringWidth(termsafe.Clean(e.Login)))
+	}
+	lw = min(lw, 24)
+	registered := func(e DriftEntry) string {
+		if e.Registered == nil {
+			return "no registration date"
+		}
+		return "registered " + ts(*e.Registered)
+	}
+	for i, e := range d.Entries {
+		if e.BeforeLog && (i == 0 || !d.Entries[i-1].BeforeLog) {
+			fmt.Fprintf(w, "  %s:\n", d.BeforeLogNote(ts))
+		}
+		line := fmt.Sprintf("  %s %s, %s", column(e.Login, lw), termsafe.Clean(e.What()), registered(e))
+		if !e.BeforeLog {
+			line += ", no grant in the log"
+		}
+		fmt.Fprintln(w, line)
+	}
+}
