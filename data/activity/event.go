@@ -236,3 +236,37 @@ func Light(r Row) Event {
 }
 
 var errNotRead = errors.New("parameters not read")
+
+// Lightened is what Light would have made of e's row: an in-memory source
+// hands out the same light events as one that never read the parameters.
+func (e *Event) Lightened() Event {
+	l := Event{ID: e.ID, Time: e.Time, Login: e.Login, RawType: e.RawType, Type: e.Type, Country: e.Country,
+		IP: e.IP, BadIP: e.BadIP, User: PseudoUser(e.Login), ParamsErr: errNotRead}
+	if spec, ok := Lookup(l.Type); ok {
+		l.Category, l.Severity = spec.Category, spec.Severity
+	} else {
+		l.Category = CategoryOther
+	}
+	return l
+}
+
+// SeverityFromParams reports whether the severity of an event of this
+// (normalised) type depends on its parameters, so that Light's, the
+// catalog's, may be wrong for it; the category never does.
+func SeverityFromParams(typ string) bool {
+	spec, ok := Lookup(typ)
+	return ok && spec.escalate != nil
+}
+
+// SeverityFromParamsTypes lists the type ids, historic aliases included,
+// that SeverityFromParams is true of.
+func SeverityFromParamsTypes() []string {
+	var out []string
+	for _, s := range specs {
+		if s.escalate != nil {
+			out = append(out, s.Type)
+			out = append(out, s.Aliases...)
+		}
+	}
+	return out
+}

@@ -61,7 +61,10 @@ type heldEvent struct {
 	event activity.Event
 }
 
-var _ source.Source = (*Source)(nil)
+var (
+	_ source.Source        = (*Source)(nil)
+	_ source.LightStreamer = (*Source)(nil)
+)
 
 // User is a row of the demo's user table.
 type User struct {
@@ -519,6 +522,26 @@ func (s *Source) Stream(ctx context.Context, f *query.Filter, from, to uint64, f
 		}
 	}
 	return nil
+}
+
+// StreamLight implements source.LightStreamer: the events Stream would
+// give, lightened but for those of the types asked for in full and those
+// whose severity comes from their parameters.
+func (s *Source) StreamLight(ctx context.Context, f *query.Filter, full []string, from, to uint64, fn func(*activity.Event) error) error {
+	if !f.DecidesLight() {
+		return s.Stream(ctx, f, from, to, fn)
+	}
+	whole := map[string]bool{}
+	for _, t := range full {
+		whole[t] = true
+	}
+	return s.Stream(ctx, f, from, to, func(e *activity.Event) error {
+		if whole[e.Type] || activity.SeverityFromParams(e.Type) {
+			return fn(e)
+		}
+		l := e.Lightened()
+		return fn(&l)
+	})
 }
 
 // Sample returns a realistic row of the given type, as the demo would

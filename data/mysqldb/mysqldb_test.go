@@ -302,6 +302,13 @@ func TestBefore31(t *testing.T) {
 		if got := len(sourcetest.Stream(t, s, sourcetest.Filter(t, q))); got != want {
 			t.Errorf("%q: %d events, want %d", q, got, want)
 		}
+		if got := len(sourcetest.StreamLight(t, s, sourcetest.Filter(t, q), nil)); got != want {
+			t.Errorf("%q: %d light events, want %d", q, got, want)
+		}
+	}
+	if light := sourcetest.StreamLight(t, s, nil, []string{"ActivityLog/UserSignInFailed"}); len(light) != 2 ||
+		light[0].IPText() != "" || light[0].Country != "" || light[0].ParamsOK() || !light[1].ParamsOK() {
+		t.Errorf("pre-3.1 rows read light as %+v", light)
 	}
 	ev := sourcetest.Stream(t, s, nil)
 	if ev[0].IPText() != "" || ev[0].Country != "" || ev[0].Time.Format(time.DateTime) != "2018-01-01 10:00:00" {

@@ -32,7 +32,10 @@ type Source struct {
 	resume map[source.Direction]*scanState
 }
 
-var _ source.Source = (*Source)(nil)
+var (
+	_ source.Source        = (*Source)(nil)
+	_ source.LightStreamer = (*Source)(nil)
+)
 
 // HasIPCountry is false for tables of plugin versions before 3.1.
 func (s *Source) HasIPCountry() bool { return s.hasIPCountry }

@@ -153,6 +153,29 @@ func (f *Filter) NeedsParams() bool {
 	return false
 }
 
+// DecidesLight reports whether Match judges an event read without its
+// parameters (activity.Light) as it judges the decoded event, for every
+// type whose severity does not come from its parameters
+// (activity.SeverityFromParams): it looks at nothing but the columns
+// (id, login, type, time, address, country) and the category and severity
+// the catalog gives the type. Free text reads the description and the
+// parameters, site: the parameters.
+func (f *Filter) DecidesLight() bool {
+	if f == nil {
+		return true
+	}
+	for _, g := range f.groups {
+		switch g.key {
+		case KeyUser, KeyType, KeyCategory, KeySeverity, KeySince, KeyUntil, KeyIP, KeyCountry, KeyID:
+		default:
+			// Listed by what is known to be light, so that a new key
+			// reads full events until someone says otherwise.
+			return false
+		}
+	}
+	return true
+}
+
 // Without drops every term (positive or negated) of the given keys: the
 // pickers count under the query minus their own facet, so choosing another
 // user still shows the other users.

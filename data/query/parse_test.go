@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestParseCanonical(t *testing.T) {
@@ -314,6 +316,36 @@ func TestFoldLogin(t *testing.T) {
 	g := compilePattern("a?")
 	if !g.match("a\xff") || g.match("a\xff\xfe") {
 		t.Error("? is one character, or one stray byte")
+	}
+}
+
+// FoldLogin's shortcut for logins already folded gives what folding
+// character by character gives.
+func TestFoldLoginShortcut(t *testing.T) {
+	slow := func(s string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				b.WriteByte(s[i])
+			} else {
+				b.WriteRune(unicode.ToLower(r))
+			}
+			i += n
+		}
+		return b.String()
+	}
+	for _, s := range []string{"", "alice", "Alice", "dave.ops@example.org", "a-z_0-9@[]`{}", "@AZ[", "ALICE", "josé", "JOSÉ",
+		"a\xff", "a\xffB", "\x1b[31m", "İ", "ǅ", "bob ", "\u202eroot"} {
+		if got, want := FoldLogin(s), slow(s); got != want {
+			t.Errorf("FoldLogin(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for c := 0; c < 0x80; c++ {
+		s := "a" + string(rune(c)) + "z"
+		if got, want := FoldLogin(s), slow(s); got != want {
+			t.Errorf("FoldLogin(%q) = %q, want %q", s, got, want)
+		}
 	}
 }
 

@@ -29,6 +29,15 @@ type ptok struct {
 // the same fold are the same to every filter, count and list; Matomo's own
 // user table compares logins case-insensitively too.
 func FoldLogin(s string) string {
+	// Most logins are lower-case ASCII already: those are their own fold,
+	// without the copy a summary would otherwise make of every event's.
+	folded := true
+	for i := 0; i < len(s) && folded; i++ {
+		folded = s[i] < utf8.RuneSelf && (s[i] < 'A' || s[i] > 'Z')
+	}
+	if folded {
+		return s
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])

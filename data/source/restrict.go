@@ -18,7 +18,7 @@ import (
 // query, picker, count or follower built on it can show another login's
 // event, field, count or name:
 //
-//   - Page, Stream and Stats narrow every filter they are given with
+//   - Page, Stream, StreamLight and Stats narrow every filter they are given with
 //     Filter.And, so the user's query can only narrow further (user:other
 //     finds nothing, -user:me finds nothing, text naming someone else finds
 //     only own events that mention them).
@@ -94,8 +94,9 @@ type Narrower interface {
 }
 
 var (
-	_ Source   = (*Restricted)(nil)
-	_ Narrower = (*Restricted)(nil)
+	_ Source        = (*Restricted)(nil)
+	_ Narrower      = (*Restricted)(nil)
+	_ LightStreamer = (*Restricted)(nil)
 )
 
 // Guard wraps src in a Restricted that lets nothing through until SetAll
@@ -241,11 +242,36 @@ func (r *Restricted) Page(ctx context.Context, req Request) (Page, error) {
 // Stream implements Source under the narrowed filter, checked per event
 // as Page is.
 func (r *Restricted) Stream(ctx context.Context, f *query.Filter, from, to uint64, fn func(*activity.Event) error) error {
+	return r.stream(ctx, r.scope.Load(), f, fn, func(nf *query.Filter, each func(*activity.Event) error) error {
+		return r.src.Stream(ctx, nf, from, to, each)
+	})
+}
+
+// StreamLight implements LightStreamer under the same narrowing as
+// Stream. The scope judges each event as it is handed over, light or
+// full, which is exact only while the scope decides light events: a view
+// whose query has free text makes every read full.
+func (r *Restricted) StreamLight(ctx context.Context, f *query.Filter, full []string, from, to uint64, fn func(*activity.Event) error) error {
 	sc := r.scope.Load()
+	ls, ok := r.src.(LightStreamer)
+	if !ok || !sc.only.DecidesLight() || !f.DecidesLight() {
+		return r.stream(ctx, sc, f, fn, func(nf *query.Filter, each func(*activity.Event) error) error {
+			return r.src.Stream(ctx, nf, from, to, each)
+		})
+	}
+	return r.stream(ctx, sc, f, fn, func(nf *query.Filter, each func(*activity.Event) error) error {
+		return ls.StreamLight(ctx, nf, full, from, to, each)
+	})
+}
+
+// stream runs read under sc's narrowing of f and passes on what sc
+// allows; one scope for the whole read.
+func (r *Restricted) stream(ctx context.Context, sc *scope, f *query.Filter, fn func(*activity.Event) error,
+	read func(*query.Filter, func(*activity.Event) error) error) error {
 	if sc.empty() {
 		return ctx.Err()
 	}
-	return r.src.Stream(ctx, r.narrow(sc, f), from, to, func(e *activity.Event) error {
+	return read(r.narrow(sc, f), func(e *activity.Event) error {
 		if !sc.allows(e) {
 			return nil
 		}

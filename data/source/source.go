@@ -104,6 +104,34 @@ type Source interface {
 	Close() error
 }
 
+// LightStreamer is implemented by sources that can stream without the
+// parameters column, the widest and the costliest to decode, for callers
+// that mostly count (the summary).
+type LightStreamer interface {
+	// StreamLight is Stream with light events: they carry what the row's
+	// other columns hold (activity.Light: id, login, type with the
+	// catalog's category and severity, time, address, country), no
+	// parameters, no description and no user marks. Events of the types
+	// in full (normalised ids) come as Stream gives them, and so do
+	// those of the types whose severity comes from their parameters
+	// (activity.SeverityFromParams), so that every event's category and
+	// severity are its own; when f cannot judge a light event
+	// (query.Filter.DecidesLight), every event does. Which events are
+	// light thus depends on f, full and the types alone: two sources
+	// give the same events. As with Stream, an event is only valid until
+	// fn returns.
+	StreamLight(ctx context.Context, f *query.Filter, full []string, from, to uint64, fn func(*activity.Event) error) error
+}
+
+// StreamLight streams light events from src when it can (see
+// LightStreamer), and full ones through Stream otherwise.
+func StreamLight(ctx context.Context, src Source, f *query.Filter, full []string, from, to uint64, fn func(*activity.Event) error) error {
+	if ls, ok := src.(LightStreamer); ok && f.DecidesLight() {
+		return ls.StreamLight(ctx, f, full, from, to, fn)
+	}
+	return src.Stream(ctx, f, from, to, fn)
+}
+
 // User is an account of Matomo's user table.
 type User struct {
 	Login     string

@@ -79,6 +79,11 @@ func RestrictRows() []activity.Row {
 	return rows
 }
 
+// LightFull are the types the restriction checks have light streams read
+// in full: failed sign-ins, so that some events of a light stream carry
+// their user marks and e-mail.
+var LightFull = []string{"ActivityLog/UserSignInFailed"}
+
 // Inserter commits rows to the source under test after the fact, as
 // Matomo would while a session follows.
 type Inserter func(t testing.TB, rows ...activity.Row)
@@ -150,6 +155,9 @@ func checkSession(t *testing.T, src source.Source, r *source.Restricted, own str
 		if err := SameEvents(got, want); err != nil {
 			t.Errorf("stream %q: %v", q, err)
 			continue
+		}
+		if err := SameEvents(StreamLight(t, r, f, LightFull), Lightened(want, LightFull, f.DecidesLight())); err != nil {
+			t.Errorf("light stream %q: %v", q, err)
 		}
 		CheckPaging(t, r, f, IDs(want), 2, 0)
 		CheckPaging(t, r, f, IDs(want), 3, 4)
@@ -310,6 +318,9 @@ func checkDemoted(t *testing.T, src source.Source, all []activity.Event) {
 	if got := Stream(t, g, nil); len(got) != 0 {
 		t.Errorf("a guard not told whom it serves shows %d events", len(got))
 	}
+	if got := StreamLight(t, g, nil, LightFull); len(got) != 0 {
+		t.Errorf("a guard not told whom it serves shows %d events to a light stream", len(got))
+	}
 	if users, err := g.Users(ctx); err != nil || len(users) != 0 {
 		t.Errorf("a guard not told whom it serves lists users %v, %v", users, err)
 	}
@@ -366,9 +377,16 @@ func checkDemoted(t *testing.T, src source.Source, all []activity.Event) {
 		t.Errorf("demoted follower: %+v, %v", res, err)
 	}
 
+	if got, want := StreamLight(t, g, nil, LightFull), Lightened(ownOf("bob", all), LightFull, true); SameEvents(got, want) != nil {
+		t.Errorf("demoted, a light stream gives %v, want bob's %v", IDs(got), IDs(want))
+	}
+
 	g.SetNone()
 	if got := Stream(t, g, nil); len(got) != 0 {
 		t.Errorf("removed account still sees %d events", len(got))
+	}
+	if got := StreamLight(t, g, nil, LightFull); len(got) != 0 {
+		t.Errorf("removed account still sees %d events in a light stream", len(got))
 	}
 	if _, found, _ := g.Account(ctx, "bob"); found {
 		t.Error("removed account still finds itself")

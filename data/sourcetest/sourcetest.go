@@ -145,6 +145,40 @@ func Stream(t testing.TB, src source.Source, f *query.Filter) []activity.Event {
 	return out
 }
 
+// StreamLight returns every matching event of src's light stream in id
+// order, as source.StreamLight reads it (in full from a source without
+// one), with the types of full read in full.
+func StreamLight(t testing.TB, src source.Source, f *query.Filter, full []string) []activity.Event {
+	t.Helper()
+	var out []activity.Event
+	err := source.StreamLight(context.Background(), src, f, full, 0, 0, func(e *activity.Event) error {
+		out = append(out, *e)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("light stream: %v", err)
+	}
+	return out
+}
+
+// Lightened is what a light stream must give of the events a full one
+// gives: those of the types in full and of the types whose severity comes
+// from their parameters as they are, the others lightened, as Light
+// would have read their rows; all of them as they are when the stream
+// cannot be light (light false: the filter needs the parameters).
+func Lightened(events []activity.Event, full []string, light bool) []activity.Event {
+	out := make([]activity.Event, len(events))
+	for i := range events {
+		e := &events[i]
+		if !light || slices.Contains(full, e.Type) || activity.SeverityFromParams(e.Type) {
+			out[i] = *e
+		} else {
+			out[i] = e.Lightened()
+		}
+	}
+	return out
+}
+
 // IDs lists the ids of events.
 func IDs(ev []activity.Event) []uint64 {
 	ids := make([]uint64, len(ev))

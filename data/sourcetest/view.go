@@ -24,6 +24,8 @@ var Views = []struct {
 	{Name: "block", Query: `ip:203.0.113.0/24 -user:dave`},
 	{Name: "bob's failures", Query: `type:*Failed`, Login: "bob"},
 	{Name: "alice's sign-ins", Query: `cat:login -type:*Failed`, Login: "alice", Super: true},
+	// Free text: no event of it can be judged without its parameters.
+	{Name: "the block, as text", Query: `203.0.113 -user:dave`},
 }
 
 // checkViews runs every read path of a shared-view session over src and
@@ -78,6 +80,10 @@ func checkViews(t *testing.T, src source.Source, all []activity.Event) {
 					t.Errorf("stream %q: %v", q, err)
 					continue
 				}
+				light := f.DecidesLight() && vf.DecidesLight()
+				if err := SameEvents(StreamLight(t, r, f, LightFull), Lightened(want, LightFull, light)); err != nil {
+					t.Errorf("light stream %q: %v", q, err)
+				}
 				CheckPaging(t, r, f, IDs(want), 2, 0)
 				lo, hi, err := r.Bounds(ctx)
 				if err != nil {
@@ -131,7 +137,8 @@ func checkViews(t *testing.T, src source.Source, all []activity.Event) {
 			}
 			// No e-mail but the view key's own login's: that is the user
 			// table's, not what the view shares.
-			for name, got := range map[string][]activity.Event{"After": after, "ByIDs": byIDs, "Stream": Stream(t, r, nil)} {
+			for name, got := range map[string][]activity.Event{"After": after, "ByIDs": byIDs, "Stream": Stream(t, r, nil),
+				"StreamLight": StreamLight(t, r, nil, LightFull)} {
 				for _, e := range got {
 					if e.User.Email != "" && (v.Login == "" || !owns(v.Login, e.Login)) {
 						t.Errorf("%s: event %d of %q carries the e-mail %q", name, e.ID, e.Login, e.User.Email)
