@@ -54,11 +54,15 @@ const (
 // addrStats is what the tally keeps per address.
 type addrStats struct {
 	events, failures uint64
-	logins           map[string]struct{}
-	countries        []string
-	first, last      time.Time
-	pending          int // failures since the last success
-	breakIn          *SignInAfterFailures
+	// logins are the folded logins tried, a few in a slice: most
+	// addresses see one or two, and a map each would cost the memory of
+	// a botnet's worth of addresses many times over.
+	logins      []string
+	manyLogins  map[string]struct{}
+	countries   []string
+	first, last time.Time
+	pending     int // failures since the last success
+	breakIn     *SignInAfterFailures
 }
 
 // addAddress counts e for its address (none: nothing to count).
@@ -105,13 +109,26 @@ func (t *tally) addAddress(e *activity.Event) {
 }
 
 func (s *addrStats) tried(login string) {
-	if s.logins == nil {
-		s.logins = map[string]struct{}{}
-	}
-	if len(s.logins) < maxLoginsPerAddress {
-		s.logins[query.FoldLogin(login)] = struct{}{}
+	fold := query.FoldLogin(login)
+	switch {
+	case s.manyLogins != nil:
+		if len(s.manyLogins) < maxLoginsPerAddress {
+			s.manyLogins[fold] = struct{}{}
+		}
+	case slices.Contains(s.logins, fold):
+	case len(s.logins) < 16:
+		s.logins = append(s.logins, fold)
+	default:
+		s.manyLogins = make(map[string]struct{}, 2*len(s.logins))
+		for _, l := range s.logins {
+			s.manyLogins[l] = struct{}{}
+		}
+		s.manyLogins[fold] = struct{}{}
+		s.logins = nil
 	}
 }
+
+func (s *addrStats) loginCount() int { return len(s.logins) + len(s.manyLogins) }
 
 // finishAddresses fills the report's address lists: the top addresses by
 // events, and every address that failed, then signed in, most failures
@@ -145,7 +162,7 @@ func (t *tally) finishAddresses() {
 		if countries == nil {
 			countries = []string{}
 		}
-		r.Addresses = append(r.Addresses, Address{Address: x.a.String(), Events: s.events, Failures: s.failures, Logins: len(s.logins),
+		r.Addresses = append(r.Addresses, Address{Address: x.a.String(), Events: s.events, Failures: s.failures, Logins: s.loginCount(),
 			Countries: countries, First: s.first, Last: s.last, Query: t.lines.query(t.lines.ipTerm(x.a))})
 	}
 	// The longest run of failures first: one failure then a success is
