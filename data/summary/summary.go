@@ -9,9 +9,9 @@
 // the export. Where the source can (source.LightStreamer) and the filter
 // lets it, only the privilege and plugin events are read with their
 // parameters: everything else is counted from what the row's other
-// columns say, which is all it needs. Each line carries the query that shows exactly what it
-// counts, so a summary line and the timeline it jumps to always agree, on
-// MariaDB and on the demo source alike.
+// columns say, which is all it needs. Each line carries the query that
+// shows exactly what it counts, so a summary line and the timeline it
+// jumps to always agree, on MariaDB and on the demo source alike.
 package summary
 
 import (
