@@ -35,6 +35,9 @@ func main() {
 	scroll := flag.Int("scroll", 100_000, "events to scroll through for the memory figure")
 	flag.BoolVar(&summaryAll, "summary-all", true, "also time the summary of the whole table")
 	exportN := flag.Uint64("export", 1_000_000, "events to export through the TUI (0: skip)")
+	flag.BoolVar(&summaryOnly, "summary-only", false, "time the summary only (against the raw scan)")
+	flag.StringVar(&summaryWindows, "summary-windows", "1h,24h,7d,30d,all", "the summary's windows to time")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the summary's runs to this file")
 	flag.Parse()
 	if err := run(*dsn, *prefix, *scroll, *exportN); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -45,9 +48,27 @@ func main() {
 // summaryAll: time the "all" summary too (it reads the whole table).
 var summaryAll bool
 
+// summaryOnly: skip everything but the summary's figures.
+var summaryOnly bool
+
+// summaryWindows are the windows the summary is timed for.
+var summaryWindows string
+
+// cpuProfile is where the summary's CPU profile goes ("": none).
+var cpuProfile string
+
 func run(dsn, prefix string, scroll int, exportN uint64) error {
 	ctx := context.Background()
 	opts := mysqldb.Options{DSN: dsn, Prefix: prefix}
+	if summaryOnly {
+		src, err := mysqldb.Open(ctx, opts)
+		if err != nil {
+			return err
+		}
+		defer src.Close()
+		fmt.Printf("| summary | median | p95 | max | target |\n|---|---|---|---|---|\n")
+		return summaryFigures(ctx, dsn, prefix, src, summaryAll)
+	}
 
 	// Launch to first screen: connect, check the schema, read the newest
 	// page and the id range, render a 160x48 screen.
@@ -134,7 +155,7 @@ func run(dsn, prefix string, scroll int, exportN uint64) error {
 		return err
 	}
 	fmt.Printf("\n| summary | median | p95 | max | target |\n|---|---|---|---|---|\n")
-	if err := summaryFigures(ctx, src, summaryAll); err != nil {
+	if err := summaryFigures(ctx, dsn, prefix, src, summaryAll); err != nil {
 		return err
 	}
 	fmt.Printf("\n| scrolling | median | p95 | max | target |\n|---|---|---|---|---|\n")
