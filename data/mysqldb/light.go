@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+	"sync"
 	"time"
 
 	"matomo-audit/data/activity"
@@ -36,8 +37,7 @@ func (s *Source) StreamLight(ctx context.Context, f *query.Filter, full []string
 	if !f.DecidesLight() {
 		return s.Stream(ctx, f, from, to, fn)
 	}
-	ls := &lightScan{s: s, f: f, whole: map[string]bool{},
-		caches: make(chan *activity.LightCache, lightInFlight+1), spare: make(chan []activity.Event, lightInFlight+1)}
+	ls := &lightScan{s: s, f: f, whole: map[string]bool{}}
 	for _, t := range full {
 		ls.whole[t] = true
 	}
@@ -67,20 +67,25 @@ type lightScan struct {
 	cond        string
 	args        []any
 	start, stop uint64
-	// What the chunks' goroutines reuse: a cache each, and the events of
-	// chunks already handed out.
-	caches chan *activity.LightCache
-	spare  chan []activity.Event
 }
+
+// What the chunks of every light stream reuse, kept for the next stream
+// as a summary makes one per part of its range: a cache per chunk being
+// read, and the events of chunks already handed out.
+var (
+	lightCaches = sync.Pool{New: func() any { return &activity.LightCache{} }}
+	lightSpares = sync.Pool{New: func() any { return new([]activity.Event) }}
+)
 
 // lightChunk is one chunk, read in the background.
 type lightChunk struct {
 	lo, hi uint64
 	done   chan struct{}
-	events []activity.Event // the matching ones, in id order
-	whole  []int            // which of them are decoded in full
-	n      int              // rows the query returned
-	last   uint64           // the id of the last of them
+	events []activity.Event  // the matching ones, in id order
+	spare  *[]activity.Event // where events came from, to go back to
+	whole  []int             // which of them are decoded in full
+	n      int               // rows the query returned
+	last   uint64            // the id of the last of them
 	took   time.Duration
 	err    error
 }
@@ -89,10 +94,9 @@ type lightChunk struct {
 // cancellation as startIDs is: cancelling a query costs its connection,
 // and a chunk is short.
 func (ls *lightScan) begin(ctx context.Context, lo, hi uint64) *lightChunk {
-	c := &lightChunk{lo: lo, hi: hi, done: make(chan struct{})}
-	select {
-	case c.events = <-ls.spare:
-	default:
+	c := &lightChunk{lo: lo, hi: hi, done: make(chan struct{}), spare: lightSpares.Get().(*[]activity.Event)}
+	if c.events = (*c.spare)[:0]; cap(c.events) < lightRows {
+		c.events = make([]activity.Event, 0, lightRows)
 	}
 	ctx = context.WithoutCancel(ctx)
 	go func() {
@@ -104,18 +108,8 @@ func (ls *lightScan) begin(ctx context.Context, lo, hi uint64) *lightChunk {
 
 func (ls *lightScan) read(ctx context.Context, c *lightChunk) error {
 	s := ls.s
-	var cache *activity.LightCache
-	select {
-	case cache = <-ls.caches:
-	default:
-		cache = &activity.LightCache{}
-	}
-	defer func() {
-		select {
-		case ls.caches <- cache:
-		default:
-		}
-	}()
+	cache := lightCaches.Get().(*activity.LightCache)
+	defer lightCaches.Put(cache)
 	began := time.Now()
 	q := "SELECT " + s.light + " FROM " + s.table + " WHERE `id` BETWEEN ? AND ?"
 	if ls.cond != "" {
@@ -171,23 +165,33 @@ func (ls *lightScan) complete(ctx context.Context, c *lightChunk, ids []uint64) 
 	if err != nil {
 		return err
 	}
-	kept, at := c.events[:0], c.whole[:0]
-	for i, w, k := 0, 0, 0; i < len(c.events); i++ {
-		if w == len(c.whole) || c.whole[w] != i {
-			kept = append(kept, c.events[i])
-			continue
-		}
-		w++
-		if k < len(rows) && rows[k].ID == c.events[i].ID {
-			e := activity.FromRow(rows[k])
-			k++
-			if ls.f.Match(&e) {
-				at, kept = append(at, len(kept)), append(kept, e)
+	// In place, and without moving the other events unless one goes.
+	var gone []int // indexes into c.whole
+	for j, k := 0, 0; j < len(c.whole); j++ {
+		e := &c.events[c.whole[j]]
+		if k < len(rows) && rows[k].ID == e.ID {
+			*e = activity.FromRow(rows[k])
+			if k++; ls.f.Match(e) {
+				continue
 			}
 		}
+		gone = append(gone, j)
 	}
-	clear(c.events[len(kept):])
-	c.events, c.whole = kept, at
+	if len(gone) > 0 {
+		kept, at := c.events[:0], c.whole[:0]
+		for i, w, g := 0, 0, 0; i < len(c.events); i++ {
+			if w < len(c.whole) && c.whole[w] == i {
+				if w++; g < len(gone) && gone[g] == w-1 {
+					g++
+					continue
+				}
+				at = append(at, len(kept))
+			}
+			kept = append(kept, c.events[i])
+		}
+		clear(c.events[len(kept):])
+		c.events, c.whole = kept, at
+	}
 	for _, i := range c.whole {
 		ls.s.users.resolve(ctx, c.events[i:i+1])
 	}
@@ -271,9 +275,7 @@ func (ls *lightScan) run(ctx context.Context, fn func(*activity.Event) error) er
 		for _, i := range c.whole {
 			c.events[i] = activity.Event{}
 		}
-		select {
-		case ls.spare <- c.events[:0]:
-		default:
-		}
+		*c.spare = c.events[:0]
+		lightSpares.Put(c.spare)
 	}
 }

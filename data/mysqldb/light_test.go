@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"matomo-audit/data/activity"
 	"matomo-audit/data/source"
@@ -104,5 +105,47 @@ func TestStreamLightRangeAndStop(t *testing.T) {
 	cancel()
 	if err := my.StreamLight(cancelled, nil, nil, 0, 0, func(*activity.Event) error { return nil }); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled light stream: %v", err)
+	}
+}
+
+// A row read light but gone when it is read again in full (Matomo purged
+// it in between) is left out, and the events around it keep their
+// places and marks.
+func TestLightCompleteDropsWhatIsGone(t *testing.T) {
+	my, ref, _ := sharedData(t)
+	ctx := context.Background()
+	all := sourcetest.Stream(t, ref, nil)
+	ls := &lightScan{s: my, f: nil, whole: map[string]bool{"ActivityLog/UserSignedIn": true}}
+	var cache activity.LightCache
+	c := &lightChunk{}
+	var ids []uint64
+	for _, e := range all[:40] {
+		for _, id := range []uint64{e.ID, e.ID + 1_000_000_000} { // the second is gone
+			c.events = append(c.events, cache.Event(id, []byte(e.Login), []byte(e.RawType), []byte(e.Time.Format(time.DateTime)), nil, nil))
+			if ls.whole[e.Type] {
+				c.whole, ids = append(c.whole, len(c.events)-1), append(ids, id)
+			}
+		}
+	}
+	if len(ids) < 4 {
+		t.Fatalf("fixture: %d sign-ins", len(ids))
+	}
+	if err := ls.complete(ctx, c, ids); err != nil {
+		t.Fatal(err)
+	}
+	var want []uint64
+	for _, e := range all[:40] {
+		want = append(want, e.ID)
+		if e.Type != "ActivityLog/UserSignedIn" {
+			want = append(want, e.ID+1_000_000_000)
+		}
+	}
+	if got := sourcetest.IDs(c.events); !slices.Equal(got, want) {
+		t.Fatalf("kept %v, want %v", got, want)
+	}
+	for i := range c.events {
+		if full := slices.Contains(c.whole, i); full != (c.events[i].Type == "ActivityLog/UserSignedIn") || full != c.events[i].ParamsOK() {
+			t.Errorf("event %d (%s): marked full %v, decoded %v", c.events[i].ID, c.events[i].Type, full, c.events[i].ParamsOK())
+		}
 	}
 }
