@@ -6,6 +6,8 @@
 #
 #   scripts/bench.sh            # 1M and 10M
 #   scripts/bench.sh 1000000    # just one size
+#   BENCH_ARGS='-summary-only -summary-windows 24h,30d,all' scripts/bench.sh 10000000
+#                               # the summary against the raw scan only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base="${BENCH_DSN_BASE:-root@tcp(127.0.0.1:3306)/}"
@@ -23,6 +25,7 @@ for n in "${sizes[@]}"; do
     /tmp/matomo-audit-seed -dsn "${base}${db}" -rows "$n"
   fi
   echo "== $n rows"
-  /tmp/matomo-audit-bench -dsn "${base}${db}"
+  # shellcheck disable=SC2086 # BENCH_ARGS is a list of flags
+  /tmp/matomo-audit-bench -dsn "${base}${db}" ${BENCH_ARGS:-}
   echo
 done

@@ -2,7 +2,6 @@ package mysqldb
 
 import (
 	"context"
-	"database/sql"
 	"strconv"
 	"sync"
 	"time"
@@ -18,8 +17,9 @@ import (
 // query for the columns but the parameters of an id range, under the
 // pushed-down condition, at most lightRows of them. Those columns cost
 // the server more CPU to send than it needs to read the pages, and the
-// client as much again to take in: lightInFlight chunks are read at once,
-// each on its own connection and goroutine, which decodes its rows itself
+// client as much again to take in: lightInFlight chunks are read at once
+// (on as many connections as the pool has but one), each on its own
+// connection and goroutine, which decodes its rows itself
 // (activity.LightCache) while the caller counts the chunk before.
 var (
 	lightRows            = 5_000
@@ -115,26 +115,14 @@ func (ls *lightScan) read(ctx context.Context, c *lightChunk) error {
 	if ls.cond != "" {
 		q += " AND " + ls.cond
 	}
-	rows, err := s.db.QueryContext(ctx, q+" ORDER BY `id` LIMIT "+strconv.Itoa(lightRows), append([]any{c.lo, c.hi}, ls.args...)...)
-	if err != nil {
-		return s.explain(err)
-	}
-	defer rows.Close()
-	var (
-		id                          uint64
-		login, typ, created, cc, ip sql.RawBytes
-	)
-	dest := []any{&id, &login, &typ, &created}
-	if s.hasIPCountry {
-		dest = append(dest, &cc, &ip)
-	}
 	var ids []uint64
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return s.explain(err)
+	err := s.eachRaw(ctx, q+" ORDER BY `id` LIMIT "+strconv.Itoa(lightRows), append([]any{c.lo, c.hi}, ls.args...), func(id uint64, cols [][]byte) {
+		var cc, ip []byte
+		if s.hasIPCountry {
+			cc, ip = cols[3], cols[4]
 		}
 		c.n, c.last = c.n+1, id
-		c.events = append(c.events, cache.Event(id, login, typ, created, cc, ip))
+		c.events = append(c.events, cache.Event(id, cols[0], cols[1], cols[2], cc, ip))
 		e := &c.events[len(c.events)-1]
 		switch {
 		case ls.whole[e.Type]:
@@ -144,11 +132,10 @@ func (ls *lightScan) read(ctx context.Context, c *lightChunk) error {
 		case !ls.f.Match(e):
 			c.events = c.events[:len(c.events)-1]
 		}
+	})
+	if err != nil {
+		return err
 	}
-	if err := rows.Err(); err != nil {
-		return s.explain(err)
-	}
-	rows.Close()
 	c.took = time.Since(began)
 	return ls.complete(ctx, c, ids)
 }
@@ -217,8 +204,11 @@ func (ls *lightScan) run(ctx context.Context, fn func(*activity.Event) error) er
 			}
 		}
 	}()
+	// One connection is left for whatever else the caller reads
+	// meanwhile: the timeline, following, another session of serve.
+	inFlight := max(1, min(lightInFlight, ls.s.conns-1))
 	fill := func() {
-		for len(queue) < lightInFlight && !exhausted {
+		for len(queue) < inFlight && !exhausted {
 			hi := ls.stop
 			if ls.stop-planned >= chunk {
 				hi = planned + chunk - 1

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"matomo-audit/data/activity"
+	"matomo-audit/data/query"
 	"matomo-audit/data/source"
 	"matomo-audit/data/sourcetest"
 )
@@ -146,6 +147,50 @@ func TestLightCompleteDropsWhatIsGone(t *testing.T) {
 	for i := range c.events {
 		if full := slices.Contains(c.whole, i); full != (c.events[i].Type == "ActivityLog/UserSignedIn") || full != c.events[i].ParamsOK() {
 			t.Errorf("event %d (%s): marked full %v, decoded %v", c.events[i].ID, c.events[i].Type, full, c.events[i].ParamsOK())
+		}
+	}
+}
+
+// Reading straight from the driver gives what database/sql gives, NULLs,
+// binary addresses and arguments of every kind included.
+func TestEachRawIsEachSQL(t *testing.T) {
+	my, _, _ := sharedData(t)
+	ctx := context.Background()
+	type row struct {
+		id   uint64
+		cols []string
+	}
+	collect := func(each func(context.Context, string, []any, func(uint64, [][]byte)) error, q string, args []any) []row {
+		var out []row
+		err := each(ctx, q, args, func(id uint64, cols [][]byte) {
+			r := row{id: id}
+			for _, c := range cols {
+				if c == nil {
+					r.cols = append(r.cols, "NULL")
+				} else {
+					r.cols = append(r.cols, fmt.Sprintf("%q", c))
+				}
+			}
+			out = append(out, r)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	f := sourcetest.Filter(t, `-user:"Matomo System" ip:10.0.0.0/8,2001:db8::/32 since:2026-11-01`)
+	cond, args := f.SQL(query.Schema{HasIPCountry: true})
+	for _, c := range []struct {
+		q    string
+		args []any
+	}{
+		{"SELECT " + my.light + " FROM " + my.table + " WHERE `id` BETWEEN ? AND ? ORDER BY `id`", []any{uint64(1), uint64(3_000_000)}},
+		{"SELECT " + my.light + " FROM " + my.table + " WHERE `id` BETWEEN ? AND ? AND " + cond + " ORDER BY `id`", append([]any{uint64(0), uint64(1) << 63}, args...)},
+		{"SELECT `id`, `parameters`, LENGTH(`type`), NULL FROM " + my.table + " WHERE `id` > ? ORDER BY `id` LIMIT 50", []any{int64(490000)}},
+	} {
+		raw, viaSQL := collect(my.eachRaw, c.q, c.args), collect(my.eachSQL, c.q, c.args)
+		if len(raw) < 10 || fmt.Sprint(raw) != fmt.Sprint(viaSQL) {
+			t.Errorf("%s: %d rows straight from the driver, %d through database/sql, or they differ", c.q, len(raw), len(viaSQL))
 		}
 	}
 }

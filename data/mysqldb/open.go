@@ -287,7 +287,7 @@ func Open(ctx context.Context, o Options) (*Source, error) {
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Source{db: db, cfg: r.cfg, prefix: r.prefix, origin: r.origin}
+	s := &Source{db: db, conns: n, cfg: r.cfg, prefix: r.prefix, origin: r.origin}
 	s.table = quoteIdent(r.prefix + "activity_log")
 	s.userTable = quoteIdent(r.prefix + "user")
 	if o.Connecting != nil {

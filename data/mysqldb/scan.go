@@ -18,6 +18,7 @@ import (
 // Source reads one Matomo database.
 type Source struct {
 	db           *sql.DB
+	conns        int // the most db opens at once
 	cfg          *mysql.Config
 	prefix       string
 	origin       string
