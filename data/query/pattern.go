@@ -54,6 +54,13 @@ func FoldLogin(s string) string {
 // foldUnit is the folded first character of s (or its first byte when that
 // is not UTF-8) and how many bytes of s it took.
 func foldUnit(s string) (string, int) {
+	// ASCII, most of what is compared, without making a string.
+	if c := s[0]; c < utf8.RuneSelf {
+		if 'A' <= c && c <= 'Z' {
+			return asciiLower[c-'A' : c-'A'+1], 1
+		}
+		return s[:1], 1
+	}
 	r, n := utf8.DecodeRuneInString(s)
 	if r == utf8.RuneError && n == 1 {
 		return s[:1], 1
@@ -97,6 +104,8 @@ func (p *pattern) match(s string) bool {
 	}
 	return globMatch(p.toks, s)
 }
+
+const asciiLower = "abcdefghijklmnopqrstuvwxyz"
 
 func foldEqual(folded, s string) bool {
 	for folded != "" {
