@@ -1,13 +1,14 @@
 package summary
 
 import (
+	"cmp"
+	"math"
 	"net/netip"
 	"slices"
 	"sort"
 	"time"
 
 	"matomo-audit/data/activity"
-	"matomo-audit/data/query"
 )
 
 // Address is one address's activity in the window, for the top list.
@@ -51,119 +52,202 @@ const (
 	maxCountries        = 8
 )
 
-// addrStats is what the tally keeps per address.
-type addrStats struct {
-	events, failures uint64
-	// logins are the folded logins tried, a few in a slice: most
-	// addresses see one or two, and a map each would cost the memory of
-	// a botnet's worth of addresses many times over.
-	logins      []string
-	manyLogins  map[string]struct{}
-	countries   []string
-	first, last time.Time
-	pending     int // failures since the last success
-	breakIn     *SignInAfterFailures
+// addrTally is what the tally keeps per address. It holds no pointers,
+// so that the garbage collector, which runs often while millions of rows
+// go by, need not walk a botnet's worth of addresses each time: the
+// addresses are keys of 16 bytes (IPv4 as ::ffff:a.b.c.d, which is also
+// how ip: takes an address and its mapped form as one), their figures
+// rows of a slice, and the countries and logins numbers.
+type addrTally struct {
+	index     map[[16]byte]uint32 // into stats
+	stats     []addrStats
+	countries map[string]uint16 // a country's number, into countryOf
+	countryOf []string
+	// many holds the logins of the addresses that tried more than fit
+	// in addrStats, by the address's number.
+	many     map[uint32]map[uint32]struct{}
+	breakIns []SignInAfterFailures
 }
 
-// addAddress counts e for its address (none: nothing to count).
-func (t *tally) addAddress(e *activity.Event) {
+func newAddrTally() addrTally {
+	return addrTally{index: map[[16]byte]uint32{}, countries: map[string]uint16{}, many: map[uint32]map[uint32]struct{}{}}
+}
+
+// addrLogins is how many logins an address keeps before they go to
+// addrTally.many: most addresses see one or two.
+const addrLogins = 4
+
+// addrStats is one address's figures.
+type addrStats struct {
+	key              [16]byte
+	events, failures uint64
+	// first and last are the times in Unix nanoseconds, noTime for an
+	// event without one, which comes before every other as the zero
+	// time.Time does.
+	first, last int64
+	pending     uint64 // failures since the last success
+	breakIn     uint32 // into addrTally.breakIns, plus one; 0: none
+	nCountries  uint8
+	nLogins     uint8
+	countries   [maxCountries]uint16
+	logins      [addrLogins]uint32 // userTally.id
+}
+
+const noTime = math.MinInt64
+
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return noTime
+	}
+	return t.UnixNano()
+}
+
+func fromUnixNano(n int64) time.Time {
+	if n == noTime {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// addAddress counts e, by u, for its address (none: nothing to count).
+func (t *tally) addAddress(e *activity.Event, u *userTally) {
 	if !e.IP.IsValid() {
 		return
 	}
-	a := e.IP.Unmap()
-	s := t.addrs[a]
-	if s == nil {
-		if len(t.addrs) >= maxAddresses {
+	at := &t.addrs
+	key := e.IP.As16()
+	i, ok := at.index[key]
+	ts := unixNano(e.Time)
+	if !ok {
+		if len(at.stats) >= maxAddresses {
 			t.r.AddressesCut = true
 			return
 		}
-		s = &addrStats{first: e.Time, last: e.Time}
-		t.addrs[a] = s
+		i = uint32(len(at.stats))
+		at.index[key] = i
+		at.stats = append(at.stats, addrStats{key: key, first: ts, last: ts})
 	}
+	s := &at.stats[i]
 	s.events++
-	if e.Time.Before(s.first) {
-		s.first = e.Time
-	}
-	if e.Time.After(s.last) {
-		s.last = e.Time
-	}
-	if c := e.Country; c != "" && !slices.Contains(s.countries, c) && len(s.countries) < maxCountries {
-		s.countries = append(s.countries, c)
+	s.first, s.last = min(s.first, ts), max(s.last, ts)
+	if c := e.Country; c != "" && int(s.nCountries) < maxCountries {
+		if n, ok := at.country(c); ok && !slices.Contains(s.countries[:s.nCountries], n) {
+			s.countries[s.nCountries] = n
+			s.nCountries++
+		}
 	}
 	switch e.Type {
 	case failedType:
 		s.failures++
 		s.pending++
-		s.tried(e.Login)
+		at.tried(i, u.id)
 	case signedInType:
-		s.tried(e.Login)
+		at.tried(i, u.id)
 		if s.pending > 0 {
-			if s.breakIn == nil {
-				s.breakIn = &SignInAfterFailures{Address: a.String(), Failures: s.pending, Login: e.Login, At: e.Time, ID: e.ID}
+			if s.breakIn == 0 {
+				at.breakIns = append(at.breakIns, SignInAfterFailures{Address: e.IP.Unmap().String(), Failures: int(s.pending), Login: e.Login, At: e.Time, ID: e.ID})
+				s.breakIn = uint32(len(at.breakIns))
 			} else {
-				s.breakIn.Again++
+				at.breakIns[s.breakIn-1].Again++
 			}
 		}
 		s.pending = 0
 	}
 }
 
-func (s *addrStats) tried(login string) {
-	fold := query.FoldLogin(login)
-	switch {
-	case s.manyLogins != nil:
-		if len(s.manyLogins) < maxLoginsPerAddress {
-			s.manyLogins[fold] = struct{}{}
+// country is c's number; past what a number holds (only a table of
+// forged countries has that many), none.
+func (at *addrTally) country(c string) (uint16, bool) {
+	n, ok := at.countries[c]
+	if !ok {
+		if len(at.countryOf) > math.MaxUint16 {
+			return 0, false
 		}
-	case slices.Contains(s.logins, fold):
-	case len(s.logins) < 16:
-		s.logins = append(s.logins, fold)
-	default:
-		s.manyLogins = make(map[string]struct{}, 2*len(s.logins))
-		for _, l := range s.logins {
-			s.manyLogins[l] = struct{}{}
-		}
-		s.manyLogins[fold] = struct{}{}
-		s.logins = nil
+		n = uint16(len(at.countryOf))
+		at.countries[c] = n
+		at.countryOf = append(at.countryOf, c)
 	}
+	return n, true
 }
 
-func (s *addrStats) loginCount() int { return len(s.logins) + len(s.manyLogins) }
+// tried notes that the user numbered login signed in or tried from the
+// address numbered i.
+func (at *addrTally) tried(i, login uint32) {
+	s := &at.stats[i]
+	if many := at.many[i]; many != nil {
+		if len(many) < maxLoginsPerAddress {
+			many[login] = struct{}{}
+		}
+		return
+	}
+	if slices.Contains(s.logins[:s.nLogins], login) {
+		return
+	}
+	if s.nLogins < addrLogins {
+		s.logins[s.nLogins] = login
+		s.nLogins++
+		return
+	}
+	many := make(map[uint32]struct{}, 2*addrLogins)
+	for _, l := range s.logins {
+		many[l] = struct{}{}
+	}
+	many[login] = struct{}{}
+	at.many[i] = many
+}
+
+func (at *addrTally) loginCount(i uint32) int {
+	if many := at.many[i]; many != nil {
+		return len(many)
+	}
+	return int(at.stats[i].nLogins)
+}
 
 // finishAddresses fills the report's address lists: the top addresses by
 // events, and every address that failed, then signed in, most failures
 // first. Each line's query shows the address's events in the window.
 func (t *tally) finishAddresses() {
 	r := t.r
-	type ranked struct {
-		a netip.Addr
-		s *addrStats
-	}
-	all := make([]ranked, 0, len(t.addrs))
-	for a, s := range t.addrs {
-		all = append(all, ranked{a, s})
-		if s.breakIn != nil {
-			b := *s.breakIn
-			b.Query = t.lines.query(t.lines.ipTerm(a))
+	at := &t.addrs
+	addr := func(s *addrStats) netip.Addr { return netip.AddrFrom16(s.key).Unmap() }
+	for i := range at.stats {
+		if s := &at.stats[i]; s.breakIn != 0 {
+			b := at.breakIns[s.breakIn-1]
+			b.Query = t.lines.query(t.lines.ipTerm(addr(s)))
 			r.SignInsAfterFailures = append(r.SignInsAfterFailures, b)
 		}
 	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].s.events != all[j].s.events {
-			return all[i].s.events > all[j].s.events
+	// The top ones only are put in order.
+	n := min(t.o.Top, len(at.stats))
+	before := func(a, b *addrStats) int {
+		if a.events != b.events {
+			return cmp.Compare(b.events, a.events)
 		}
-		return all[i].a.Less(all[j].a)
-	})
-	r.AddressCount = len(all)
-	r.Addresses = make([]Address, 0, min(t.o.Top, len(all)))
-	for _, x := range all[:min(t.o.Top, len(all))] {
-		s := x.s
-		countries := slices.Clone(s.countries)
-		if countries == nil {
-			countries = []string{}
+		return addr(a).Compare(addr(b))
+	}
+	best := make([]uint32, 0, n+1)
+	for i := range at.stats {
+		s := &at.stats[i]
+		if len(best) == n && (n == 0 || before(s, &at.stats[best[n-1]]) >= 0) {
+			continue
 		}
-		r.Addresses = append(r.Addresses, Address{Address: x.a.String(), Events: s.events, Failures: s.failures, Logins: s.loginCount(),
-			Countries: countries, First: s.first, Last: s.last, Query: t.lines.query(t.lines.ipTerm(x.a))})
+		j, _ := slices.BinarySearchFunc(best, s, func(k uint32, s *addrStats) int { return before(&at.stats[k], s) })
+		best = slices.Insert(best, j, uint32(i))
+		if len(best) > n {
+			best = best[:n]
+		}
+	}
+	r.AddressCount = len(at.stats)
+	r.Addresses = make([]Address, 0, n)
+	for _, i := range best {
+		s := &at.stats[i]
+		countries := make([]string, 0, s.nCountries)
+		for _, c := range s.countries[:s.nCountries] {
+			countries = append(countries, at.countryOf[c])
+		}
+		a := addr(s)
+		r.Addresses = append(r.Addresses, Address{Address: a.String(), Events: s.events, Failures: s.failures, Logins: at.loginCount(i),
+			Countries: countries, First: fromUnixNano(s.first), Last: fromUnixNano(s.last), Query: t.lines.query(t.lines.ipTerm(a))})
 	}
 	// The longest run of failures first: one failure then a success is
 	// a typo; thirty is someone guessing.

@@ -464,7 +464,8 @@ func pinTimes(q *query.Query, since, until time.Time, now time.Time, loc *time.L
 // Run computes the report. On cancellation it returns what it has so far
 // (Complete false) with ctx's error.
 func Run(ctx context.Context, src source.Source, o Options) (r Report, err error) {
-	defer startDrift(ctx, src)(&r, &err)
+	drift, finishDrift := startDrift(ctx, src)
+	defer finishDrift(&r, &err)
 	if o.Buckets <= 0 {
 		o.Buckets = 60
 	}
@@ -558,6 +559,12 @@ func Run(ctx context.Context, src source.Source, o Options) (r Report, err error
 		return r, err
 	}
 	f := query.Compile(q, now, o.Loc)
+	if base == "" && !hidden && hi > 0 && lo <= hi {
+		// Every event of the range is read, so its grant events too.
+		drift.decide(carriedIDs{lo: lo, hi: hi, ok: true})
+	} else {
+		drift.decide(carriedIDs{})
+	}
 
 	// Bars of whole minutes, or whole hours once they are longer than a
 	// few, so the axis reads in round numbers; the last bar may end after
@@ -578,6 +585,7 @@ func Run(ctx context.Context, src source.Source, o Options) (r Report, err error
 			b := min(hi, a+chunkIDs-1)
 			err := source.StreamLight(ctx, src, f, itemTypes, a, b, func(e *activity.Event) error {
 				t.add(e)
+				drift.carry(e)
 				return nil
 			})
 			if err == nil {
@@ -622,22 +630,76 @@ func ownIDs(r *Report, t *tally, hidden bool) {
 // unmapped, as user: and ip: match them, so every count is what the
 // line's query shows.
 type tally struct {
-	o       Options
-	r       *Report
-	lines   lines
-	users   map[string]*spellings // by FoldLogin
-	cats    map[string]uint64
+	o     Options
+	r     *Report
+	lines lines
+	// users are keyed by FoldLogin; spelled by the login as written,
+	// which every event looks up once, leaving the folding to the first
+	// event of each spelling.
+	users   map[string]*userTally
+	spelled map[string]*spelling
+	cats    map[catKey]uint64
 	byIP    map[string]*run // by the unmapped address
 	byLogin map[string]*run // by FoldLogin
 	items   map[int][]Item  // privilege changes by rank, oldest first
-	addrs   map[netip.Addr]*addrStats
+	addrs   addrTally
 	latest  time.Time
 	n       int
 	// first and last are the ids of the first and last event counted.
 	first, last uint64
 }
 
-// spellings counts one user's events by how the login was written.
+// catKey is what an event's categories depend on.
+type catKey struct {
+	category string
+	severity activity.Severity
+}
+
+// userTally counts one user's events, by spelling.
+type userTally struct {
+	n         uint64
+	id        uint32 // the user's number, for the address tally
+	spellings []*spelling
+}
+
+// spelling is one way of writing a user's login.
+type spelling struct {
+	login, fold string
+	n           uint64
+	user        *userTally
+}
+
+// name is the most frequent spelling, the smallest of those tied.
+func (u *userTally) name() string {
+	best, bn := "", uint64(0)
+	for _, s := range u.spellings {
+		if s.n > bn || s.n == bn && s.login < best {
+			best, bn = s.login, s.n
+		}
+	}
+	return best
+}
+
+// spell counts an event of login.
+func (t *tally) spell(login string) *spelling {
+	s := t.spelled[login]
+	if s == nil {
+		s = &spelling{login: login, fold: query.FoldLogin(login)}
+		u := t.users[s.fold]
+		if u == nil {
+			u = &userTally{id: uint32(len(t.users))}
+			t.users[s.fold] = u
+		}
+		s.user = u
+		u.spellings = append(u.spellings, s)
+		t.spelled[login] = s
+	}
+	s.n++
+	s.user.n++
+	return s
+}
+
+// spellings counts a burst's events by how the login was written.
 type spellings struct {
 	n  uint64
 	by map[string]uint64
@@ -674,8 +736,8 @@ type run struct {
 }
 
 func newTally(o Options, r *Report, base *query.Query) *tally {
-	return &tally{o: o, r: r, lines: lines{base.Terms}, users: map[string]*spellings{}, cats: map[string]uint64{},
-		byIP: map[string]*run{}, byLogin: map[string]*run{}, items: map[int][]Item{}, addrs: map[netip.Addr]*addrStats{}}
+	return &tally{o: o, r: r, lines: lines{base.Terms}, users: map[string]*userTally{}, spelled: map[string]*spelling{},
+		cats: map[catKey]uint64{}, byIP: map[string]*run{}, byLogin: map[string]*run{}, items: map[int][]Item{}, addrs: newAddrTally()}
 }
 
 func (t *tally) add(e *activity.Event) {
@@ -685,18 +747,9 @@ func (t *tally) add(e *activity.Event) {
 		t.first = e.ID
 	}
 	t.last = e.ID
-	fold := query.FoldLogin(e.Login)
-	u := t.users[fold]
-	if u == nil {
-		u = &spellings{}
-		t.users[fold] = u
-	}
-	u.add(e.Login)
-	// As in the query language: cat:security, which the line jumps to,
-	// takes in every event of severity security.
-	for _, c := range activity.CategoriesOf(e.Category, e.Severity) {
-		t.cats[c]++
-	}
+	sp := t.spell(e.Login)
+	fold := sp.fold
+	t.cats[catKey{e.Category, e.Severity}]++
 	if !e.Time.IsZero() && !e.Time.Before(r.Since) {
 		if i := int(e.Time.Sub(r.Since) / r.BucketWidth); i < len(r.Buckets) {
 			r.Buckets[i]++
@@ -709,8 +762,10 @@ func (t *tally) add(e *activity.Event) {
 	}
 	if e.Type == failedType {
 		r.FailedLogins++
-		addr := e.IPText()
-		if e.IP.IsValid() {
+		var addr string
+		if !e.IP.IsValid() {
+			addr = e.IPText()
+		} else {
 			// ip:1.2.3.4 also matches ::ffff:1.2.3.4: one address.
 			un := e.IP.Unmap()
 			addr = un.String()
@@ -722,7 +777,7 @@ func (t *tally) add(e *activity.Event) {
 		rn.spell.add(e.Login)
 		rn.other(addr, addr)
 	}
-	t.addAddress(e)
+	t.addAddress(e, sp.user)
 	if rank := privilegeRank(e); rank > 0 {
 		r.PrivilegeCount++
 		t.items[rank] = keepNewest(t.items[rank], t.item(e))
@@ -868,12 +923,20 @@ func (t *tally) finish() {
 	}
 	users := make(map[string]uint64, len(t.users))
 	names := make(map[string]string, len(t.users))
-	for fold, s := range t.users {
-		users[fold] = s.n
-		names[fold] = s.name()
+	for fold, u := range t.users {
+		users[fold] = u.n
+		names[fold] = u.name()
 	}
 	r.Users, r.UserCount = top(users, names, t.o.Top, func(fold string) string { return t.lines.query(userTerm(names[fold])) })
-	r.Categories, r.CategoryCount = top(t.cats, nil, t.o.Top, func(c string) string { return t.lines.query(t.lines.categoryTerms(c)...) })
+	// As in the query language: cat:security, which the line jumps to,
+	// takes in every event of severity security.
+	cats := map[string]uint64{}
+	for k, n := range t.cats {
+		for _, c := range activity.CategoriesOf(k.category, k.severity) {
+			cats[c] += n
+		}
+	}
+	r.Categories, r.CategoryCount = top(cats, nil, t.o.Top, func(c string) string { return t.lines.query(t.lines.categoryTerms(c)...) })
 	t.finishAddresses()
 	// Lists are empty, never absent, in the JSON.
 	if r.Bursts == nil {
