@@ -107,18 +107,95 @@ func (d *Drift) BeforeLogNote(ts func(time.Time) string) string {
 // startDrift computes the section alongside the rest of the report, on
 // its own goroutine: it reads other tables and other rows than the
 // window's, and nothing of the rest of the report depends on it. The
-// function it returns waits for it and puts it in the report; a report
-// that failed does not wait for a scan it will not show.
-func startDrift(ctx context.Context, src source.Source) func(*Report, *error) {
+// report's own read may carry the grant events of its id range for it
+// (driftRun.share), so that a window as wide as the log does not read
+// the table twice. The function it returns waits for it and puts it in
+// the report; a report that failed does not wait for a scan it will not
+// show.
+func startDrift(ctx context.Context, src source.Source) (*driftRun, func(*Report, *error)) {
 	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan Drift, 1)
-	go func() { done <- readDrift(ctx, src) }()
-	return func(r *Report, err *error) {
+	dr := &driftRun{shared: make(chan carriedIDs, 1), done: make(chan *driftState, 1)}
+	go func() { dr.done <- readDrift(ctx, src, dr.shared) }()
+	return dr, func(r *Report, err *error) {
+		dr.decide(carriedIDs{})
 		if *err != nil {
 			cancel()
 		}
-		r.Drift = <-done
+		st := <-dr.done
 		cancel()
+		if dr.carried.ok && !st.final && st.fromID > 0 {
+			if *err != nil || !r.Complete {
+				st.fail(ctx, cmp.Or(*err, context.Canceled))
+			} else {
+				for _, g := range dr.grants {
+					if g.id >= st.fromID {
+						st.count(g)
+					}
+				}
+			}
+		}
+		r.Drift = st.result()
+	}
+}
+
+// driftRun is the section being read beside the report.
+type driftRun struct {
+	shared  chan carriedIDs // what the report's read carries; sent once
+	decided bool
+	carried carriedIDs
+	grants  []grantEvent // those the report's read carried, when it does
+	isGrant map[string]bool
+	done    chan *driftState
+}
+
+// carriedIDs is an id range [lo, hi]; ok false for none.
+type carriedIDs struct {
+	lo, hi uint64
+	ok     bool
+}
+
+// decide tells the section what the report's read carries for it (the
+// first call counts): every grant event in r, or nothing.
+func (dr *driftRun) decide(r carriedIDs) {
+	if dr.decided {
+		return
+	}
+	dr.decided, dr.carried = true, r
+	dr.shared <- r
+}
+
+// maxTypesKnown bounds carry's memory of types on a table of forged
+// ones.
+const maxTypesKnown = 4096
+
+// grantEvent is what the section needs of a grant event.
+type grantEvent struct {
+	id     uint64
+	at     time.Time
+	grants []activity.Grant
+}
+
+// grantFilter takes the grant events, as the section's own read does.
+var grantFilter = query.Compile(&query.Query{Terms: []query.Term{grantTypes()}}, time.Time{}, time.UTC)
+
+// carry keeps e for the section when the report's read carries grants.
+// The filter is asked once per type, as a type is all it looks at.
+func (dr *driftRun) carry(e *activity.Event) {
+	if !dr.carried.ok {
+		return
+	}
+	is, ok := dr.isGrant[e.Type]
+	if !ok {
+		is = grantFilter.Match(e)
+		if dr.isGrant == nil {
+			dr.isGrant = map[string]bool{}
+		}
+		if len(dr.isGrant) < maxTypesKnown {
+			dr.isGrant[e.Type] = is
+		}
+	}
+	if is {
+		dr.grants = append(dr.grants, grantEvent{id: e.ID, at: e.Time, grants: activity.Grants(e)})
 	}
 }
 
@@ -131,7 +208,57 @@ type held struct {
 	granted       bool
 }
 
-// readDrift compares the privileges held now with the grant events.
+// driftState is the section while it is read.
+type driftState struct {
+	d     Drift
+	hs    []*held
+	byKey map[string][]*held
+	// fromID is the first id whose grant events count (0: none do);
+	// final, that d is the section as it is to be shown.
+	fromID uint64
+	final  bool
+	hides  func() bool
+}
+
+// count takes a grant event into account.
+func (st *driftState) count(g grantEvent) {
+	st.d.GrantEvents++
+	for _, gr := range g.grants {
+		for _, h := range st.byKey[query.FoldLogin(gr.Login)] {
+			if h.site == gr.Site && h.access == gr.Access && grantCounts(h, g.at) {
+				h.granted = true
+			}
+		}
+	}
+}
+
+func (st *driftState) fail(ctx context.Context, err error) {
+	st.d = Drift{Entries: []DriftEntry{}, Problem: driftProblem(ctx, err), LogBegan: st.d.LogBegan, Checked: st.d.Checked}
+	st.final = true
+}
+
+// result is the section once every grant is counted.
+func (st *driftState) result() Drift {
+	if st.final {
+		return st.d
+	}
+	if st.hides() {
+		// The session lost its super-user rights while the section was
+		// read: its grant events may have been narrowed to its own.
+		return Drift{Entries: []DriftEntry{}, Problem: driftProblem(context.Background(), source.ErrSuperUsersOnly)}
+	}
+	d := st.d
+	for _, h := range st.hs {
+		if !h.granted {
+			d.Entries = append(d.Entries, h.entry)
+		}
+	}
+	return d
+}
+
+// readDrift compares the privileges held now with the grant events,
+// but for those in the range the report's read carries (shared), which
+// the caller counts once that read is done.
 //
 // Cost: the grants are found by one Stream filtered by type: on the
 // types of activity.GrantTypes, which the MySQL source pushes down, so
@@ -148,81 +275,86 @@ type held struct {
 // range: a grant to them found there takes them off the list, and the
 // rest are listed apart, as granted before the log began or before the
 // part read.
-func readDrift(ctx context.Context, src source.Source) Drift {
-	d := Drift{Entries: []DriftEntry{}}
+func readDrift(ctx context.Context, src source.Source, shared <-chan carriedIDs) *driftState {
+	st := &driftState{d: Drift{Entries: []DriftEntry{}}, hides: func() bool { return source.Hides(src) }}
+	fail := func(err error) *driftState {
+		st.d.Problem, st.d.GrantEvents, st.final = driftProblem(ctx, err), 0, true
+		return st
+	}
 	ps, ok := src.(source.Privileges)
 	if !ok {
-		d.Problem = source.ErrNoPrivileges.Error()
-		return d
+		return fail(source.ErrNoPrivileges)
 	}
 	set, err := ps.Privileges(ctx)
 	if err != nil {
-		d.Problem = driftProblem(ctx, err)
-		return d
+		return fail(err)
 	}
-	d.Truncated = set.Truncated
+	st.d.Truncated = set.Truncated
 
 	oldest, err := source.Oldest(ctx, src, nil, 1)
 	if err != nil {
-		d.Problem = driftProblem(ctx, err)
-		return d
+		return fail(err)
 	}
 	var began time.Time
 	var firstID uint64
 	if len(oldest.Events) > 0 {
 		began, firstID = oldest.Events[0].Time, oldest.Events[0].ID
 		if !began.IsZero() {
-			d.LogBegan = ptr(began)
+			st.d.LogBegan = ptr(began)
 		}
 	}
 
-	hs := heldPrivileges(set, began, firstID > 0)
-	d.Checked = len(hs)
-	byKey := map[string][]*held{}
+	st.hs = heldPrivileges(set, began, firstID > 0)
+	st.d.Checked = len(st.hs)
+	st.byKey = map[string][]*held{}
 	var from time.Time // the earliest registration after the log began
-	for _, h := range hs {
-		byKey[h.login] = append(byKey[h.login], h)
+	for _, h := range st.hs {
+		st.byKey[h.login] = append(st.byKey[h.login], h)
 		if !h.entry.BeforeLog && (from.IsZero() || h.registered.Before(from)) {
 			from = h.registered
 		}
 	}
-	if !from.IsZero() {
-		id, err := src.FindTime(ctx, from.Add(-disorder))
-		if err == nil && id != 0 {
-			d.GrantsFrom = ptr(from.Add(-disorder))
-			f := query.Compile(&query.Query{Terms: []query.Term{grantTypes()}}, time.Time{}, time.UTC)
-			err = src.Stream(ctx, f, id, 0, func(e *activity.Event) error {
-				d.GrantEvents++
-				for _, g := range activity.Grants(e) {
-					for _, h := range byKey[query.FoldLogin(g.Login)] {
-						if h.site == g.Site && h.access == g.Access && grantCounts(h, e.Time) {
-							h.granted = true
-						}
-					}
-				}
-				return nil
-			})
+	if from.IsZero() {
+		return st
+	}
+	id, err := src.FindTime(ctx, from.Add(-disorder))
+	if err != nil {
+		return fail(err)
+	}
+	if id == 0 {
+		return st
+	}
+	st.d.GrantsFrom, st.fromID = ptr(from.Add(-disorder)), id
+	var carried carriedIDs
+	select {
+	case carried = <-shared:
+	case <-ctx.Done():
+		return fail(ctx.Err())
+	}
+	// What is left to read: from id on, but for what the report's read
+	// carries. to 0 is the end of the table.
+	type span struct{ from, to uint64 }
+	spans := []span{{id, 0}}
+	if carried.ok && carried.hi >= id {
+		spans = spans[:0]
+		if id < carried.lo {
+			spans = append(spans, span{id, carried.lo - 1})
 		}
+		spans = append(spans, span{max(id, carried.hi+1), 0})
+	}
+	for _, sp := range spans {
+		err = src.Stream(ctx, grantFilter, sp.from, sp.to, func(e *activity.Event) error {
+			st.count(grantEvent{id: e.ID, at: e.Time, grants: activity.Grants(e)})
+			return nil
+		})
 		if err == nil {
 			err = ctx.Err()
 		}
 		if err != nil {
-			d.Problem = driftProblem(ctx, err)
-			d.GrantEvents = 0
-			return d
+			return fail(err)
 		}
 	}
-	if source.Hides(src) {
-		// The session lost its super-user rights while the section was
-		// read: its grant events may have been narrowed to its own.
-		return Drift{Entries: []DriftEntry{}, Problem: driftProblem(ctx, source.ErrSuperUsersOnly)}
-	}
-	for _, h := range hs {
-		if !h.granted {
-			d.Entries = append(d.Entries, h.entry)
-		}
-	}
-	return d
+	return st
 }
 
 // grantCounts: an event at t granting h's privilege explains it unless

@@ -18,6 +18,7 @@ import (
 	"matomo-audit/data/demo"
 	"matomo-audit/data/mysqldb"
 	php "matomo-audit/data/phpser"
+	"matomo-audit/data/query"
 	"matomo-audit/data/source"
 	"matomo-audit/internal/termsafe"
 )
@@ -332,6 +333,40 @@ func TestWriteDriftHostile(t *testing.T) {
 		writeDrift(&b, &Drift{Problem: p}, nil)
 		if b.String() != "\nPrivileges without a trail: "+p+"\n" {
 			t.Errorf("problem %q written as %q", p, b.String())
+		}
+	}
+}
+
+// TestDriftSameWhetherCarried: a report of the whole log with no query
+// carries the grant events for the section, which then reads none
+// itself; with a query, or a window, the section reads them on its own.
+// Both ways give the same section, on MariaDB and on the demo source.
+func TestDriftSameWhetherCarried(t *testing.T) {
+	rows, users, acc, sites := driftFixture()
+	dsn, _ := loadMatomo(t, rows, users, acc, sites)
+	ref := demo.FromRows(rows, users)
+	ref.SetAccess(acc...)
+	others, err := query.Parse("-user:nobody")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, src := range map[string]source.Source{"mariadb": openMy(t, dsn), "demo": ref} {
+		var want string
+		for i, o := range []Options{{Window: All}, {Window: All, Query: others}, {}, {Window: Window{Name: "7d", Span: 7 * 24 * time.Hour}}} {
+			o.Now = now
+			r, err := Run(context.Background(), src, o)
+			if err != nil || !r.Complete {
+				t.Fatalf("%s %d: %v", name, i, err)
+			}
+			js, _ := json.Marshal(r.Drift)
+			if i == 0 {
+				want = string(js)
+				if r.Drift.GrantEvents != 7 || len(r.Drift.Entries) != 7 {
+					t.Fatalf("%s: carried section %s", name, js)
+				}
+			} else if string(js) != want {
+				t.Errorf("%s: the section read on its own (%+v) differs from the carried one:\n%s\n%s", name, o, js, want)
+			}
 		}
 	}
 }
