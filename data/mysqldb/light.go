@@ -21,9 +21,13 @@ import (
 // (on as many connections as the pool has but one), each on its own
 // connection and goroutine, which decodes its rows itself
 // (activity.LightCache) while the caller counts the chunk before.
+// Each chunk costs two queries (its rows, then the whole rows of the
+// few types read in full): at 5,000 rows a chunk, their overhead was a
+// quarter of the time of a summary of 10M rows; at 10,000 it is gone in
+// the noise, and more would only cost memory.
 var (
-	lightRows            = 5_000
-	lightFirst    uint64 = 5_000
+	lightRows            = 10_000
+	lightFirst    uint64 = 10_000
 	lightInFlight        = 4
 )
 
