@@ -24,8 +24,17 @@ import (
 )
 
 // fullOnly hides a source's StreamLight, so the summary reads every row
-// with its parameters, as it did before it could read light ones.
+// with its parameters, as it did before it could read light ones. It
+// keeps the source's privileges, so that the two reports can be compared
+// whole.
 type fullOnly struct{ source.Source }
+
+func (f fullOnly) Privileges(ctx context.Context) (source.PrivilegeSet, error) {
+	if ps, ok := f.Source.(source.Privileges); ok {
+		return ps.Privileges(ctx)
+	}
+	return source.PrivilegeSet{}, source.ErrNoPrivileges
+}
 
 // summaryFigures times the incident summary for each window as the `s`
 // screen and the summary command compute it (bisection to the window's

@@ -25,6 +25,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"matomo-audit/data/activity"
+	"matomo-audit/data/dbtest"
 	"matomo-audit/data/demo"
 )
 
@@ -36,8 +37,9 @@ func main() {
 	years := flag.Float64("years", 3, "time span the rows cover, ending now")
 	seed := flag.Uint64("seed", 1, "random seed")
 	workers := flag.Int("workers", 2, "parallel insert connections")
+	privilegesOnly := flag.Bool("privileges-only", false, "only make the user, site and access tables again, for the log already there")
 	flag.Parse()
-	if err := run(*dsn, *prefix, *rows, *users, *years, *seed, *workers); err != nil {
+	if err := run(*dsn, *prefix, *rows, *users, *years, *seed, *workers, *privilegesOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "seed:", err)
 		os.Exit(1)
 	}
@@ -45,7 +47,7 @@ func main() {
 
 const rareUser = "rare.user"
 
-func run(dsn, prefix string, n, nUsers int, years float64, seed uint64, workers int) error {
+func run(dsn, prefix string, n, nUsers int, years float64, seed uint64, workers int, privilegesOnly bool) (err error) {
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		return err
@@ -69,6 +71,10 @@ func run(dsn, prefix string, n, nUsers int, years float64, seed uint64, workers 
 	defer db.Close()
 	db.SetMaxOpenConns(workers + 1)
 	table := prefix + "activity_log"
+	g := newGenerator(seed, nUsers, n, years)
+	if privilegesOnly {
+		return seedPrivileges(db, prefix, g)
+	}
 	for _, q := range []string{
 		"DROP TABLE IF EXISTS `" + table + "`",
 		"CREATE TABLE `" + table + "` (\n" +
@@ -76,26 +82,16 @@ func run(dsn, prefix string, n, nUsers int, years float64, seed uint64, workers 
 			"  `type` VARCHAR(255) NOT NULL,\n  `parameters` LONGTEXT NOT NULL,\n" +
 			"  `ts_created` TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,\n  `country` CHAR(3) NULL DEFAULT NULL,\n" +
 			"  `ip` VARBINARY(16) NULL DEFAULT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 ROW_FORMAT=DYNAMIC",
-		"DROP TABLE IF EXISTS `" + prefix + "user`",
-		"CREATE TABLE `" + prefix + "user` (`login` VARCHAR(100) NOT NULL PRIMARY KEY, `password` VARCHAR(255) NOT NULL, " +
-			"`email` VARCHAR(100) NOT NULL, `twofactor_secret` VARCHAR(40) NOT NULL DEFAULT '', `superuser_access` TINYINT(2) UNSIGNED NOT NULL DEFAULT 0, " +
-			"`date_registered` TIMESTAMP NULL, `ts_password_modified` TIMESTAMP NULL) DEFAULT CHARSET=utf8mb4",
 	} {
 		if _, err := db.Exec(q); err != nil {
 			return fmt.Errorf("%s: %w", q[:min(40, len(q))], err)
 		}
 	}
-	g := newGenerator(seed, nUsers, n, years)
-	// The user table holds most users; some logins in the log are gone.
-	for i, u := range g.users {
-		if i%10 == 9 {
-			continue
+	defer func() {
+		if err == nil {
+			err = seedPrivileges(db, prefix, g)
 		}
-		if _, err := db.Exec("INSERT INTO `"+prefix+"user` (login, password, email, superuser_access) VALUES (?, 'x', ?, ?)",
-			u, u+"@example.org", b2i(i < 3)); err != nil {
-			return err
-		}
-	}
+	}()
 	start := time.Now()
 	const batch = 2000
 	jobs := make(chan [2]int, workers*2)
@@ -153,6 +149,82 @@ func run(dsn, prefix string, n, nUsers int, years float64, seed uint64, workers 
 	default:
 	}
 	fmt.Fprintf(os.Stderr, "\r%d rows into %s.%s in %s (%.0f rows/s)\n", n, dbName, table, time.Since(start).Round(time.Second), float64(n)/time.Since(start).Seconds())
+	return nil
+}
+
+// seedPrivileges makes Matomo's user, site and access tables for the log
+// in the table, so that the summary's privileges without a trail read
+// what a real install gives them: three super users and most accounts
+// older than the log, the others registered while it ran (as dated by
+// its own first and last event), and 25 sites with view rows for most
+// accounts and admin, write or capability rows for some. The earliest
+// account with a privilege registered after the log began is near its
+// start, so that the section reads the grants of nearly the whole table,
+// which is what it costs on an install whose admins came and went.
+func seedPrivileges(db *sql.DB, prefix string, g *generator) error {
+	table := "`" + prefix + "activity_log`"
+	var firstS, lastS sql.NullString
+	if err := db.QueryRow("SELECT (SELECT ts_created FROM "+table+" ORDER BY id LIMIT 1), (SELECT ts_created FROM "+table+" ORDER BY id DESC LIMIT 1)").Scan(&firstS, &lastS); err != nil {
+		return fmt.Errorf("the log's first and last times: %w", err)
+	}
+	first, last := activity.ParseTime(firstS.String), activity.ParseTime(lastS.String)
+	if first.IsZero() || last.IsZero() {
+		return fmt.Errorf("%s is empty", table)
+	}
+	for _, q := range []string{
+		"DROP TABLE IF EXISTS `" + prefix + "user`", dbtest.UserDDL(prefix),
+		"DROP TABLE IF EXISTS `" + prefix + "site`", dbtest.SiteDDL(prefix),
+		"DROP TABLE IF EXISTS `" + prefix + "access`", dbtest.AccessDDL(prefix),
+	} {
+		if _, err := db.Exec(q); err != nil {
+			return fmt.Errorf("%s: %w", q[:min(40, len(q))], err)
+		}
+	}
+	const sites = 25
+	for i := 1; i <= sites; i++ {
+		if _, err := db.Exec("INSERT INTO `"+prefix+"site` (idsite, name, main_url, ts_created) VALUES (?, ?, ?, ?)",
+			i, fmt.Sprintf("Site %d", i), fmt.Sprintf("https://site%d.example.org", i), first.Add(-24*time.Hour)); err != nil {
+			return err
+		}
+	}
+	span := last.Sub(first)
+	access := func(login string, site int, role string) error {
+		_, err := db.Exec("INSERT INTO `"+prefix+"access` (login, idsite, access) VALUES (?, ?, ?)", login, site, role)
+		return err
+	}
+	// The user table holds most users; some logins in the log are gone.
+	for i, u := range g.users {
+		if i%10 == 9 {
+			continue
+		}
+		// The first fifth are older than the log; the rest came while it
+		// ran, the earliest a twentieth of the way in.
+		reg := first.Add(-time.Duration(30+i) * 24 * time.Hour)
+		if n := len(g.users); i >= n/5 {
+			reg = first.Add(span / 20).Add(time.Duration(float64(span) * 0.9 * float64(i-n/5) / float64(n-n/5)))
+		}
+		if _, err := db.Exec("INSERT INTO `"+prefix+"user` (login, password, email, superuser_access, date_registered) VALUES (?, 'x', ?, ?, ?)",
+			u, u+"@example.org", b2i(i < 3), reg); err != nil {
+			return err
+		}
+		for k := range 3 {
+			if err := access(u, 1+(i+7*k)%sites, "view"); err != nil {
+				return err
+			}
+		}
+		var err error
+		switch {
+		case i%23 == 5:
+			err = access(u, 1+i%sites, "admin")
+		case i%17 == 4:
+			err = access(u, 1+i%sites, "write")
+		case i%29 == 3:
+			err = access(u, 1+i%sites, "tagmanager_write")
+		}
+		if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
