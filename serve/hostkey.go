@@ -10,21 +10,19 @@ import (
 	"path/filepath"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"matomo-audit/internal/statedir"
 )
 
 // DefaultHostKeyPath is where the host key lives when --host-key is not
 // given: the state directory ($XDG_STATE_HOME, else ~/.local/state), so a
 // restart keeps the key clients have learned to trust.
 func DefaultHostKeyPath() (string, error) {
-	dir := os.Getenv("XDG_STATE_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("no home folder for the host key: give --host-key: %v", err)
-		}
-		dir = filepath.Join(home, ".local", "state")
+	dir, err := statedir.Path()
+	if err != nil {
+		return "", fmt.Errorf("no home folder for the host key: give --host-key: %v", err)
 	}
-	return filepath.Join(dir, "matomo-audit", "ssh_host_ed25519_key"), nil
+	return filepath.Join(dir, "ssh_host_ed25519_key"), nil
 }
 
 // HostKey reads the ed25519 host key at path, or creates it (0600, in a

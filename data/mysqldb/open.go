@@ -46,6 +46,9 @@ type Options struct {
 	// 0): every reader shares them, so many sessions of serve cannot use
 	// up the server's max_connections.
 	MaxConns int
+	// StateDir, when set, is the folder where the source keeps what it
+	// remembers between runs (source.GrantIndex).
+	StateDir string
 }
 
 // DefaultMaxConns is enough for one person: the timeline's reads, a
@@ -287,7 +290,7 @@ func Open(ctx context.Context, o Options) (*Source, error) {
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Source{db: db, conns: n, cfg: r.cfg, prefix: r.prefix, origin: r.origin}
+	s := &Source{db: db, conns: n, cfg: r.cfg, prefix: r.prefix, origin: r.origin, stateDir: o.StateDir}
 	s.table = quoteIdent(r.prefix + "activity_log")
 	s.userTable = quoteIdent(r.prefix + "user")
 	if o.Connecting != nil {

@@ -28,6 +28,7 @@ type Source struct {
 	light        string // columns without parameters
 	hasIPCountry bool
 	users        *users
+	stateDir     string
 
 	mu     sync.Mutex
 	resume map[source.Direction]*scanState

@@ -79,3 +79,29 @@ func (r *Restricted) Privileges(ctx context.Context) (PrivilegeSet, error) {
 }
 
 var _ Privileges = (*Restricted)(nil)
+
+// GrantIndex is implemented by sources that remember, between runs,
+// which ids of the log hold grant events, so that privileges without a
+// trail need not read the whole table each time. It holds ids and
+// hashes only: a row that could explain a privilege held is read again
+// by id and judged as it is then, so a grant event deleted or changed
+// since is seen as it is now, and a lost or stale index can only make
+// the section list more, never trust more.
+type GrantIndex interface {
+	LoadGrants() (GrantSpan, bool)
+	SaveGrants(GrantSpan) error
+}
+
+// GrantSpan is what a GrantIndex keeps: every grant event in [From,
+// Upto] when that range was read, in id order.
+type GrantSpan struct {
+	From, Upto uint64
+	Grants     []IndexedGrant
+}
+
+// IndexedGrant is one grant event: its id, and a hash of each right it
+// gave (which login, site and right: the summary's own, never shown).
+type IndexedGrant struct {
+	ID   uint64   `json:"id"`
+	Keys []uint64 `json:"keys,omitempty"`
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"slices"
 	"strconv"
@@ -131,7 +132,9 @@ func startDrift(ctx context.Context, src source.Source) (*driftRun, func(*Report
 					if g.id >= st.fromID {
 						st.count(g)
 					}
+					st.note(g)
 				}
+				st.save()
 			}
 		}
 		r.Drift = st.result()
@@ -218,6 +221,11 @@ type driftState struct {
 	fromID uint64
 	final  bool
 	hides  func() bool
+	// index, when the source keeps one, gets span once read: ids up to
+	// settled, which are no longer committed out of order.
+	index   source.GrantIndex
+	span    source.GrantSpan
+	settled uint64
 }
 
 // count takes a grant event into account.
@@ -331,20 +339,65 @@ func readDrift(ctx context.Context, src source.Source, shared <-chan carriedIDs)
 	case <-ctx.Done():
 		return fail(ctx.Err())
 	}
+	ix, _ := src.(source.GrantIndex)
+	if ix != nil {
+		// Up to where the ids read are settled: a few rows of the last
+		// minutes may still be committed below the newest id.
+		_, hi, err := src.Bounds(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		st.settled = hi
+		if t, err := src.FindTime(ctx, time.Now().Add(-disorder)); err != nil {
+			return fail(err)
+		} else if t > 0 {
+			st.settled = min(hi, t-1)
+		}
+		st.index = ix
+	}
 	// What is left to read: from id on, but for what the report's read
-	// carries. to 0 is the end of the table.
+	// carries, or else what the index knows. to 0 is the end of the table.
 	type span struct{ from, to uint64 }
 	spans := []span{{id, 0}}
-	if carried.ok && carried.hi >= id {
+	var known []source.IndexedGrant // what the index holds from id on
+	switch {
+	case carried.ok && carried.hi >= id:
 		spans = spans[:0]
 		if id < carried.lo {
 			spans = append(spans, span{id, carried.lo - 1})
 		}
 		spans = append(spans, span{max(id, carried.hi+1), 0})
+		st.span = source.GrantSpan{From: min(id, carried.lo)}
+	case ix != nil:
+		st.span = source.GrantSpan{From: id}
+		if old, ok := ix.LoadGrants(); ok && old.Upto >= id {
+			spans = spans[:0]
+			if id < old.From {
+				spans = append(spans, span{id, old.From - 1})
+			}
+			spans = append(spans, span{old.Upto + 1, 0})
+			st.span.From = min(id, old.From)
+			for _, g := range old.Grants {
+				if g.ID >= id {
+					known = append(known, g)
+				} else {
+					// Not needed this time, not read again: kept.
+					st.span.Grants = append(st.span.Grants, g)
+				}
+			}
+		}
+	}
+	take := func(e *activity.Event) {
+		g := grantEvent{id: e.ID, at: e.Time, grants: activity.Grants(e)}
+		st.count(g)
+		st.note(g)
+	}
+	if err := st.reread(ctx, src, known, id); err != nil {
+		return fail(err)
 	}
 	for _, sp := range spans {
 		err = src.Stream(ctx, grantFilter, sp.from, sp.to, func(e *activity.Event) error {
-			st.count(grantEvent{id: e.ID, at: e.Time, grants: activity.Grants(e)})
+			take(e)
 			return nil
 		})
 		if err == nil {
@@ -354,7 +407,84 @@ func readDrift(ctx context.Context, src source.Source, shared <-chan carriedIDs)
 			return fail(err)
 		}
 	}
+	if !carried.ok {
+		st.save()
+	}
 	return st
+}
+
+// note keeps g for the index, when there is one and g is settled.
+func (st *driftState) note(g grantEvent) {
+	if st.index != nil && g.id <= st.settled {
+		ig := source.IndexedGrant{ID: g.id}
+		for _, gr := range g.grants {
+			ig.Keys = append(ig.Keys, grantKey(query.FoldLogin(gr.Login), gr.Site, gr.Access))
+		}
+		st.span.Grants = append(st.span.Grants, ig)
+	}
+}
+
+// grantKey is the index's hash of a right given: login folded, site,
+// and the right without case or spaces around it, as a privilege held is
+// compared with it (coarser only: a row it picks is judged again).
+func grantKey(fold string, site int64, access string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(fold))
+	h.Write([]byte{0})
+	h.Write(strconv.AppendInt(nil, site, 10))
+	h.Write([]byte{0})
+	h.Write([]byte(strings.ToLower(strings.TrimSpace(access))))
+	return h.Sum64()
+}
+
+// reread takes in the grant events the index holds from id on: each
+// counts, as it did when read, but those that may explain a privilege
+// held are read again by id and judged as they are now; one deleted
+// since, or no longer a grant, does not count.
+func (st *driftState) reread(ctx context.Context, src source.Source, known []source.IndexedGrant, id uint64) error {
+	held := map[uint64]bool{}
+	for _, h := range st.hs {
+		held[grantKey(h.login, h.site, h.access)] = true
+	}
+	var again []uint64
+	for _, g := range known {
+		if slices.ContainsFunc(g.Keys, func(k uint64) bool { return held[k] }) {
+			again = append(again, g.ID)
+			continue
+		}
+		st.d.GrantEvents++
+		st.span.Grants = append(st.span.Grants, g)
+	}
+	// In parts, so that memory stays flat on a log of many grants.
+	const part = 1000
+	for len(again) > 0 {
+		ids := again[:min(part, len(again))]
+		again = again[len(ids):]
+		evs, err := src.ByIDs(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for i := range evs {
+			if e := &evs[i]; e.ID >= id && grantFilter.Match(e) {
+				g := grantEvent{id: e.ID, at: e.Time, grants: activity.Grants(e)}
+				st.count(g)
+				st.note(g)
+			}
+		}
+	}
+	return nil
+}
+
+// save writes the index, when there is one: what it is for is speed, so
+// a folder that cannot be written only costs the next run its time.
+func (st *driftState) save() {
+	if st.index == nil || st.span.From == 0 || st.settled < st.span.From {
+		return
+	}
+	st.span.Upto = st.settled
+	slices.SortFunc(st.span.Grants, func(a, b source.IndexedGrant) int { return cmp.Compare(a.ID, b.ID) })
+	st.span.Grants = slices.CompactFunc(st.span.Grants, func(a, b source.IndexedGrant) bool { return a.ID == b.ID })
+	_ = st.index.SaveGrants(st.span)
 }
 
 // grantCounts: an event at t granting h's privilege explains it unless

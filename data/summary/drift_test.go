@@ -6,6 +6,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -368,5 +371,148 @@ func TestDriftSameWhetherCarried(t *testing.T) {
 				t.Errorf("%s: the section read on its own (%+v) differs from the carried one:\n%s\n%s", name, o, js, want)
 			}
 		}
+	}
+}
+
+// TestDriftIndex: a MariaDB source with a state folder remembers where
+// the grant events are, and the next report reads those rows again by id
+// and only the newer part of the table; the rows are judged as they are
+// then, so an index that lost an id, holds one that is no grant, or
+// names a row deleted since can only list more, never less.
+func TestDriftIndex(t *testing.T) {
+	rows, users, acc, sites := driftFixture()
+	dsn, db := loadMatomo(t, rows, users, acc, sites)
+	dir := t.TempDir()
+	open := func() *mysqldb.Source {
+		my, err := mysqldb.Open(context.Background(), mysqldb.Options{DSN: dsn, StateDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { my.Close() })
+		return my
+	}
+	section := func(my *mysqldb.Source) (Drift, []string) {
+		t.Helper()
+		r, err := Run(context.Background(), my, Options{Now: now}) // 24h: read on its own
+		if err != nil || !r.Complete || r.Drift.Problem != "" {
+			t.Fatalf("%v %+v", err, r.Drift)
+		}
+		var logins []string
+		for _, e := range r.Drift.Entries {
+			logins = append(logins, e.Login+" "+e.Privilege)
+		}
+		return r.Drift, logins
+	}
+	fresh, want := section(openMy(t, dsn)) // no state folder: the table read
+	my := open()
+	first, got := section(my)
+	if !slices.Equal(got, want) || first.GrantEvents != fresh.GrantEvents {
+		t.Fatalf("with a new index: %q (%d grants), without: %q (%d)", got, first.GrantEvents, want, fresh.GrantEvents)
+	}
+	span, ok := my.LoadGrants()
+	if !ok || len(span.Grants) != 7 || span.Upto != uint64(len(rows)) {
+		t.Fatalf("index after the first report: %+v %v", span, ok)
+	}
+	if _, got = section(open()); !slices.Equal(got, want) {
+		t.Fatalf("from the index: %q, want %q", got, want)
+	}
+
+	// bob's grant lost from the index, a sign-in put in its place with
+	// its hashes: bob is listed, the sign-in, read again, is no grant.
+	var bobGrant, signIn uint64
+	for _, r := range rows {
+		if r.Type == activity.TypeSiteAccessChanged && strings.Contains(r.Params, `"bob"`) {
+			bobGrant = r.ID
+		}
+		if r.Type == "ActivityLog/UserSignedIn" && r.ID > span.From {
+			signIn = r.ID
+		}
+	}
+	var gs []source.IndexedGrant
+	for _, g := range span.Grants {
+		if g.ID == bobGrant {
+			g.ID = signIn
+		}
+		gs = append(gs, g)
+	}
+	if err := my.SaveGrants(source.GrantSpan{From: span.From, Upto: span.Upto, Grants: gs}); err != nil {
+		t.Fatal(err)
+	}
+	d, got := section(open())
+	if !slices.Contains(got, "bob admin") || len(got) != len(want)+1 || d.GrantEvents != fresh.GrantEvents-1 {
+		t.Fatalf("index without bob's grant: %q (%d grants)", got, d.GrantEvents)
+	}
+
+	// The index whole again, and carol's last grant deleted from the
+	// table: carol has her earlier grant, and is still explained; Dave's
+	// only one deleted: Dave is listed.
+	if err := my.SaveGrants(span); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("DELETE FROM matomo_activity_log WHERE type = ?", activity.TypeCapabilitiesAdded); err != nil {
+		t.Fatal(err)
+	}
+	if _, got = section(open()); !slices.Contains(got, "Dave tagmanager_write") || len(got) != len(want)+1 {
+		t.Fatalf("a grant deleted since the index: %q", got)
+	}
+	// A grant committed after the index was written is read with the
+	// rest of the table after it.
+	grant := rows[len(rows)-1]
+	for _, r := range rows {
+		if r.Type == activity.TypeCapabilitiesAdded {
+			grant = r
+		}
+	}
+	grant.ID, grant.Created = uint64(len(rows)+1), now.Add(-time.Hour).Format(time.DateTime)
+	dbtest.InsertRows(t, db, "matomo_activity_log", dbtest.FromActivity([]activity.Row{grant}))
+	if _, got = section(open()); !slices.Equal(got, want) {
+		t.Fatalf("a grant after the index: %q, want %q", got, want)
+	}
+	if span, _ = my.LoadGrants(); span.Upto != uint64(len(rows)+1) || span.Grants[len(span.Grants)-1].ID != grant.ID {
+		t.Fatalf("index after the new grant: %+v", span)
+	}
+
+	// A file that is not an index is none.
+	files, _ := os.ReadDir(dir)
+	if len(files) != 1 {
+		t.Fatalf("state folder holds %v", files)
+	}
+	if err := os.WriteFile(filepath.Join(dir, files[0].Name()), []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, got = section(open()); !slices.Equal(got, want) {
+		t.Fatalf("with a broken index: %q, want %q", got, want)
+	}
+	if info, err := os.Stat(filepath.Join(dir, files[0].Name())); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("index file rewritten as %v, %v", info.Mode(), err)
+	}
+}
+
+// TestDriftIndexFromWholeLog: a report of the whole log leaves the index
+// of every grant event it carried, for the shorter windows after it.
+func TestDriftIndexFromWholeLog(t *testing.T) {
+	rows, users, acc, sites := driftFixture()
+	dsn, _ := loadMatomo(t, rows, users, acc, sites)
+	my, err := mysqldb.Open(context.Background(), mysqldb.Options{DSN: dsn, StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer my.Close()
+	if r, err := Run(context.Background(), my, Options{Window: All, Now: now}); err != nil || r.Drift.GrantEvents != 7 {
+		t.Fatalf("%v %+v", err, r.Drift)
+	}
+	var want []uint64
+	for _, r := range rows {
+		if slices.Contains(activity.GrantTypes, r.Type) {
+			want = append(want, r.ID)
+		}
+	}
+	span, ok := my.LoadGrants()
+	var got []uint64
+	for _, g := range span.Grants {
+		got = append(got, g.ID)
+	}
+	if !ok || span.From != 1 || span.Upto != uint64(len(rows)) || !slices.Equal(got, want) {
+		t.Fatalf("index %+v %v, want ids %v", span, ok, want)
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"matomo-audit/data/summary"
 	"matomo-audit/internal/argv"
 	"matomo-audit/internal/shellword"
+	"matomo-audit/internal/statedir"
 	"matomo-audit/internal/termsafe"
 	"matomo-audit/theme"
 )
@@ -406,6 +407,9 @@ func (g *globals) open(ctx context.Context, live bool) (source.Source, error) {
 	if g.connectTimeoutSet {
 		o.ConnectTimeout = g.connectTimeout
 	}
+	// Where the summary's index of grant events is kept; without a home
+	// folder there is none, and the summary reads them each time.
+	o.StateDir, _ = statedir.Path()
 	shown := false
 	if f, ok := g.stderr.(*os.File); ok && isTerminal(f) {
 		o.Connecting = func(server string) {
