@@ -105,3 +105,25 @@ type IndexedGrant struct {
 	ID   uint64   `json:"id"`
 	Keys []uint64 `json:"keys,omitempty"`
 }
+
+// LoadGrants implements GrantIndex: the wrapped source's index, for a
+// super user's session that is no shared view, as Privileges is.
+func (r *Restricted) LoadGrants() (GrantSpan, bool) {
+	ix, ok := r.src.(GrantIndex)
+	if sc := r.scope.Load(); !ok || !sc.All || sc.View {
+		return GrantSpan{}, false
+	}
+	return ix.LoadGrants()
+}
+
+// SaveGrants implements GrantIndex. A session that lost its rights (its
+// reads narrowed to its own events) writes nothing.
+func (r *Restricted) SaveGrants(g GrantSpan) error {
+	ix, ok := r.src.(GrantIndex)
+	if sc := r.scope.Load(); !ok || !sc.All || sc.View {
+		return nil
+	}
+	return ix.SaveGrants(g)
+}
+
+var _ GrantIndex = (*Restricted)(nil)

@@ -55,3 +55,44 @@ func TestNarrow(t *testing.T) {
 		t.Error("with every event allowed, Narrow must leave the filter as it is")
 	}
 }
+
+// indexed is a source with a grant index in memory.
+type indexed struct {
+	*demo.Source
+	span  source.GrantSpan
+	saved int
+}
+
+func (s *indexed) LoadGrants() (source.GrantSpan, bool) { return s.span, s.span.From != 0 }
+func (s *indexed) SaveGrants(g source.GrantSpan) error {
+	s.span, s.saved = g, s.saved+1
+	return nil
+}
+
+// TestRestrictedGrantIndex: only a super user's session that is no
+// shared view reads or writes the index of grant events, as only it may
+// read privileges; the others would write an index of their own events.
+func TestRestrictedGrantIndex(t *testing.T) {
+	src := &indexed{Source: demo.FromRows(sourcetest.RestrictRows(), demoUsers()), span: source.GrantSpan{From: 1, Upto: 9}}
+	for _, c := range []struct {
+		name  string
+		r     *source.Restricted
+		scope source.Scope
+		ok    bool
+	}{
+		{"super user", source.Guard(src), source.Scope{All: true}, true},
+		{"one login", source.Guard(src), source.Scope{Login: "bob"}, false},
+		{"nothing yet", source.Guard(src), source.Scope{}, false},
+		{"super user's view", source.GuardView(src, sourcetest.Filter(t, "user:bob"), "alice"), source.Scope{All: true}, false},
+	} {
+		c.r.Set(c.scope)
+		saved := src.saved
+		_, ok := c.r.LoadGrants()
+		if err := c.r.SaveGrants(source.GrantSpan{From: 1, Upto: 10}); err != nil {
+			t.Fatal(err)
+		}
+		if ok != c.ok || (src.saved > saved) != c.ok {
+			t.Errorf("%s: loaded %v, saved %v; want %v", c.name, ok, src.saved > saved, c.ok)
+		}
+	}
+}
