@@ -113,7 +113,8 @@ func (d *Drift) BeforeLogNote(ts func(time.Time) string) string {
 // the table twice. The function it returns waits for it and puts it in
 // the report; a report that failed does not wait for a scan it will not
 // show.
-func startDrift(ctx context.Context, src source.Source) (*driftRun, func(*Report, *error)) {
+// waiting is called when the rest of the report is done before it.
+func startDrift(ctx context.Context, src source.Source, waiting func()) (*driftRun, func(*Report, *error)) {
 	ctx, cancel := context.WithCancel(ctx)
 	dr := &driftRun{shared: make(chan carriedIDs, 1), done: make(chan *driftState, 1)}
 	go func() { dr.done <- readDrift(ctx, src, dr.shared) }()
@@ -122,7 +123,15 @@ func startDrift(ctx context.Context, src source.Source) (*driftRun, func(*Report
 		if *err != nil {
 			cancel()
 		}
-		st := <-dr.done
+		var st *driftState
+		select {
+		case st = <-dr.done:
+		default:
+			if *err == nil {
+				waiting()
+			}
+			st = <-dr.done
+		}
 		cancel()
 		if dr.carried.ok && !st.final && st.fromID > 0 {
 			if *err != nil || !r.Complete {

@@ -516,3 +516,41 @@ func TestDriftIndexFromWholeLog(t *testing.T) {
 		t.Fatalf("index %+v %v, want ids %v", span, ok, want)
 	}
 }
+
+// slowPrivileges holds the privileges back until the report says it
+// waits for them.
+type slowPrivileges struct {
+	*demo.Source
+	release chan struct{}
+}
+
+func (s slowPrivileges) Privileges(ctx context.Context) (source.PrivilegeSet, error) {
+	<-s.release
+	return s.Source.Privileges(ctx)
+}
+
+// TestProgressWhilePrivilegesChecked: once the window is read, a report
+// still comparing privileges with the log's grants says so.
+func TestProgressWhilePrivilegesChecked(t *testing.T) {
+	rows, users, acc, _ := driftFixture()
+	ref := demo.FromRows(rows, users)
+	ref.SetAccess(acc...)
+	src := slowPrivileges{Source: ref, release: make(chan struct{})}
+	var got []Progress
+	r, err := Run(context.Background(), src, Options{Window: All, Now: now, Progress: func(p Progress) {
+		got = append(got, p)
+		if p.Privileges {
+			close(src.release)
+		}
+	}})
+	if err != nil || !r.Complete {
+		t.Fatal(err)
+	}
+	last := got[len(got)-1]
+	if !last.Privileges || last.Done != last.Total || last.Total != uint64(len(rows)) || last.Events != r.Total {
+		t.Fatalf("progress %+v", got)
+	}
+	if r.Drift.Problem != "" || r.Drift.GrantEvents != 7 {
+		t.Fatalf("section %+v", r.Drift)
+	}
+}

@@ -115,6 +115,11 @@ func runSummary(ctx context.Context, g *globals, f *summaryFlags, stdout, stderr
 	shown := false
 	if fd, ok := stderr.(*os.File); ok && isTerminal(fd) {
 		opts.Progress = func(p summary.Progress) {
+			if p.Privileges {
+				shown = true
+				fmt.Fprint(stderr, "\r\x1b[Kchecking privileges against the log's grants… ")
+				return
+			}
 			if p.Done < p.Total {
 				shown = true
 				fmt.Fprintf(stderr, "\rreading the window: %d%% of %s ids ", p.Done*100/p.Total, numfmt.Thousands(p.Total))

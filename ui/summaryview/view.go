@@ -65,6 +65,8 @@ func (m *Model) progress() string {
 	switch {
 	case p == nil:
 		return "summary " + name + ": finding the window…"
+	case p.Privileges:
+		return "summary " + name + ": window read; checking privileges against the log's grants…"
 	case p.Hidden:
 		// How far through the table's ids would tell how much others did.
 		return fmt.Sprintf("summary %s: reading… %s so far", name, numfmt.Many(p.Events, "event"))
