@@ -89,9 +89,14 @@ func run(ctx context.Context, g *globals, args []string, stdout, stderr io.Write
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		err = g.helpErr
+	}
+	if cmd != nil && cmd.Name() == "check" && cmd.Parent() == root {
+		// A monitoring plugin: every problem is UNKNOWN, on standard
+		// output, never exit 2 (which would read as CRITICAL).
+		return checkExit(ctx, err, stdout)
 	}
 	if err == nil || errors.Is(err, syscall.EPIPE) {
 		return 0
@@ -223,7 +228,8 @@ func newRoot(g *globals, stdout, stderr io.Writer) *cobra.Command {
 	_ = root.RegisterFlagCompletionFunc("theme", cobra.FixedCompletions([]cobra.Completion{"auto", "dark", "light"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("tz", cobra.FixedCompletions([]cobra.Completion{"UTC", "Local", "Europe/Berlin", "America/New_York"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.MarkPersistentFlagDirname("matomo")
-	root.AddCommand(newExportCmd(g, stdout, stderr), newTailCmd(g, stdout, stderr), newSummaryCmd(g, stdout, stderr))
+	root.AddCommand(newExportCmd(g, stdout, stderr), newTailCmd(g, stdout, stderr), newSummaryCmd(g, stdout, stderr),
+		newStatusCmd(g, stdout, stderr), newCheckCmd(g, stdout))
 	if g.served == nil {
 		root.AddCommand(newServeCmd(g, stderr))
 	}
