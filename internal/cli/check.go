@@ -248,7 +248,7 @@ func runCheck(ctx context.Context, g *globals, f *checkFlags, stdout io.Writer) 
 	case c.WindowSource == summary.FromQuery:
 		span = c.Window
 	case c.Window == summary.All.Name:
-		span = "in all"
+		span = "in the whole log"
 	}
 	text := strings.Join(parts, ", ") + " · " + plural(c.Events, "event", "events") + " " + span
 	if c.Own {
