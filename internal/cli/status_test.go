@@ -118,7 +118,7 @@ type perfEntry struct {
 
 // parsePerfdata reads performance data as the Nagios plugin guidelines
 // define it: space-separated 'label'=value[UOM];[warn];[crit];[min];[max],
-// the label quoted when it holds spaces (” inside quotes is a quote).
+// the label quoted when it holds spaces (a doubled quote inside is a quote).
 func parsePerfdata(s string) ([]perfEntry, error) {
 	var out []perfEntry
 	for s = strings.TrimLeft(s, " "); s != ""; s = strings.TrimLeft(s, " ") {
