@@ -83,8 +83,7 @@ func CountWindow(ctx context.Context, src source.Source, o CountOptions) (Counts
 		so.Window = All
 	}
 	now := so.Now.UTC().Truncate(time.Second)
-	var r Report
-	r = Report{Query: o.Query.String(), Until: now}
+	r := Report{Query: o.Query.String(), Until: now}
 	c := Counts{Matches: make([]uint64, len(o.Match))}
 	newest, err := resolveWindow(ctx, src, &so, &r, now)
 	if err != nil {
@@ -131,10 +130,6 @@ func CountWindow(ctx context.Context, src source.Source, o CountOptions) (Counts
 		} else if e.Severity == activity.Security || e.Category == "security" {
 			c.Security++
 		}
-		if t.first == 0 {
-			t.first = e.ID
-		}
-		t.last = e.ID
 		for i, m := range o.Match {
 			if m.Match(e) {
 				c.Matches[i]++

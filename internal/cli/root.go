@@ -143,7 +143,8 @@ Query language (--query, also the TUI's / prompt):
 
 Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error
 (connection settings, unreachable server, missing table or grant),
-130 interrupted.`
+130 interrupted; check, a monitoring plugin, exits 0 OK, 1 WARNING,
+2 CRITICAL or 3 UNKNOWN instead.`
 
 const rootExamples = `  matomo-audit --demo
   matomo-audit --matomo /var/www/matomo
@@ -151,7 +152,9 @@ const rootExamples = `  matomo-audit --demo
   matomo-audit -q cat:security | wc -l
   matomo-audit -n 100 --format csv -q 'user:alice' > alice.csv
   matomo-audit export --matomo /var/www/matomo -q 'user:alice since:7d' -o alice.json
-  matomo-audit export --demo --format ndjson | head -3`
+  matomo-audit export --demo --format ndjson | head -3
+  matomo-audit status --since-last
+  matomo-audit check --warn 'cat:security >= 1' --crit 'type:UserSignInFailed >= 20'`
 
 func newRoot(g *globals, stdout, stderr io.Writer) *cobra.Command {
 	bi, _ := debug.ReadBuildInfo()

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -15,8 +16,11 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"matomo-audit/data/activity"
 	"matomo-audit/data/dbtest"
 	"matomo-audit/data/demo"
+	"matomo-audit/data/query"
+	"matomo-audit/data/source"
 )
 
 // statusOut is status --format json, as a script reads it.
@@ -505,5 +509,58 @@ func checkMode(t *testing.T, path string, want os.FileMode) {
 	fi, err := os.Stat(path)
 	if err != nil || fi.Mode().Perm() != want {
 		t.Errorf("%s: %v, mode %v, want %v", path, err, fi.Mode().Perm(), want)
+	}
+}
+
+// TestStatusCheckServed: over serve, a restricted session's check counts
+// its own events with the plugin's exit codes, and status --since-last,
+// which would write on the server, is refused.
+func TestStatusCheckServed(t *testing.T) {
+	clock := func() time.Time { return time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC) }
+	src := demo.New(demo.Options{Seed: 1, Now: clock})
+	all := source.Guard(src)
+	all.SetAll()
+	admin := source.Restrict(src, "admin")
+	count := func(s source.Source, q string) uint64 {
+		qq, err := query.Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n uint64
+		if err := s.Stream(context.Background(), query.Compile(qq, time.Now(), time.UTC), 0, 0, func(*activity.Event) error { n++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	mine, everyone := count(admin, "type:UserSignInFailed"), count(all, "type:UserSignInFailed")
+	if mine == 0 || mine >= everyone {
+		t.Fatalf("admin's failures %d of %d", mine, everyone)
+	}
+	for _, c := range []struct {
+		src  source.Source
+		n    uint64
+		code int
+	}{{admin, mine, 2}, {all, everyone, 2}} {
+		var out, errb strings.Builder
+		code := RunServed(context.Background(), []string{"check", "-w", "all", "--crit", "type:UserSignInFailed >= " + strconv.FormatUint(c.n, 10)}, &out, &errb, c.src, nil, nil)
+		r := parseCheck(t, result{code, out.String(), errb.String()})
+		if r.code != c.code || r.entry(t, "type:UserSignInFailed").value != float64(c.n) {
+			t.Errorf("served check: %+v, want %d failures", r, c.n)
+		}
+		var out2, errb2 strings.Builder
+		code = RunServed(context.Background(), []string{"check", "--dsn", "x", "--warn", "x > 1"}, &out2, &errb2, c.src, nil, nil)
+		if r := parseCheck(t, result{code, out2.String(), errb2.String()}); r.code != 3 || !strings.Contains(r.text, "cannot be used over SSH") {
+			t.Errorf("served check --dsn: %+v", r)
+		}
+	}
+	var out, errb strings.Builder
+	if code := RunServed(context.Background(), []string{"status", "--since-last"}, &out, &errb, admin, nil, nil); code != 2 || out.Len() != 0 || !strings.Contains(errb.String(), "--since-last cannot be used over SSH") {
+		t.Errorf("served status --since-last: exit %d, %q %q", code, out.String(), errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	if code := RunServed(context.Background(), []string{"status", "-w", "all", "--format", "json"}, &out, &errb, admin, nil, nil); code != 0 ||
+		strings.Contains(out.String(), "newest_id") || strings.Contains(out.String(), "from_id") || !strings.Contains(out.String(), `"own_events_only":true`) {
+		t.Errorf("served status: exit %d, %q %q", code, out.String(), errb.String())
 	}
 }
