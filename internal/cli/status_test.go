@@ -347,8 +347,9 @@ func TestCheckDemo(t *testing.T) {
 
 	// A hostile query makes a label that still parses, and a line that is
 	// still one line with one |.
-	c = parseCheck(t, demoRun("check", "-w", "all", "--warn", `"it's=a|b\x1b[31m" >= 0`))
-	if len(c.perf) != 2 || strings.ContainsAny(c.perf[0].label, "'=|\x1b") || c.code != 1 {
+	hostile := demoRun("check", "-w", "all", "--warn", `"it's=a|b\x1b[31m" >= 0`)
+	c = parseCheck(t, hostile)
+	if len(c.perf) != 2 || strings.ContainsAny(c.perf[0].label, "'=|\x1b") || strings.Contains(hostile.stdout, "\x1b") || c.code != 1 {
 		t.Errorf("hostile label: %+v", c)
 	}
 
