@@ -250,7 +250,9 @@ func runCheck(ctx context.Context, g *globals, f *checkFlags, stdout io.Writer) 
 	case c.Window == summary.All.Name:
 		span = "in the whole log"
 	}
-	text := strings.Join(parts, ", ") + " · " + plural(c.Events, "event", "events") + " " + span
+	// ASCII only around the counts: plugin output passes through tools
+	// that may not all take UTF-8.
+	text := strings.Join(parts, ", ") + "; " + plural(c.Events, "event", "events") + " " + span
 	if c.Own {
 		text += " (own events)"
 	}
