@@ -21,6 +21,7 @@ import (
 	"matomo-audit/data/demo"
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
+	"matomo-audit/data/summary"
 )
 
 // statusOut is status --format json, as a script reads it.
@@ -563,5 +564,32 @@ func TestStatusCheckServed(t *testing.T) {
 	if code := RunServed(context.Background(), []string{"status", "-w", "all", "--format", "json"}, &out, &errb, admin, nil, nil); code != 0 ||
 		strings.Contains(out.String(), "newest_id") || strings.Contains(out.String(), "from_id") || !strings.Contains(out.String(), `"own_events_only":true`) {
 		t.Errorf("served status: exit %d, %q %q", code, out.String(), errb.String())
+	}
+}
+
+// TestStatusLineWords: how each kind of window ends the line.
+func TestStatusLineWords(t *testing.T) {
+	now := time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC)
+	today, yesterday := now.Add(-time.Hour), now.Add(-20*time.Hour)
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	for _, c := range []struct {
+		c    summary.Counts
+		prev *time.Time
+		loc  *time.Location
+		want string
+	}{
+		{summary.Counts{Window: "24h", WindowSource: summary.FromDefault, Security: 1234, FailedLogins: 1, Bursts: 1}, nil, time.UTC,
+			"matomo: 1,234 security · 1 failed sign-in (1 burst) · last 24h"},
+		{summary.Counts{Window: "all", WindowSource: summary.FromOption, FailedLogins: 12, Bursts: 2}, nil, time.UTC,
+			"matomo: 0 security · 12 failed sign-ins (2 bursts) · all time"},
+		{summary.Counts{Window: "since:2026-11-20", WindowSource: summary.FromQuery, Own: true}, nil, time.UTC,
+			"matomo: 0 security · 0 failed sign-ins · since:2026-11-20 · own events"},
+		{summary.Counts{Window: "id:5..", WindowSource: "after"}, &today, time.UTC, "matomo: 0 security · 0 failed sign-ins · since 08:30"},
+		{summary.Counts{Window: "id:5..", WindowSource: "after"}, &yesterday, time.UTC, "matomo: 0 security · 0 failed sign-ins · since 2026-12-01 13:30"},
+		{summary.Counts{Window: "id:5..", WindowSource: "after"}, &today, berlin, "matomo: 0 security · 0 failed sign-ins · since 09:30"},
+	} {
+		if got := statusLine(&c.c, c.prev, now, c.loc); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.c, got, c.want)
+		}
 	}
 }
