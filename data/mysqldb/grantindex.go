@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"matomo-audit/data/source"
+	"matomo-audit/internal/statedir"
 )
 
 var _ source.GrantIndex = (*Source)(nil)
@@ -59,8 +60,8 @@ func (s *Source) LoadGrants() (source.GrantSpan, bool) {
 	return source.GrantSpan{From: st.From, Upto: st.Upto, Grants: gs}, true
 }
 
-// SaveGrants implements source.GrantIndex: written whole to a file of
-// its own and renamed over the old one, 0600 in a folder made 0700.
+// SaveGrants implements source.GrantIndex: written whole, 0600, in a
+// folder made 0700 (statedir.WriteFile).
 func (s *Source) SaveGrants(g source.GrantSpan) error {
 	path := s.grantFile()
 	if path == "" {
@@ -70,20 +71,5 @@ func (s *Source) SaveGrants(g source.GrantSpan) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(s.stateDir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(s.stateDir, ".grants-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return statedir.WriteFile(s.stateDir, filepath.Base(path), b)
 }

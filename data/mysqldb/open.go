@@ -316,6 +316,10 @@ func Open(ctx context.Context, o Options) (*Source, error) {
 // Label names the source without its password.
 func (s *Source) Label() string { return describe(s.cfg) }
 
+// Table is the activity log table's name (the prefix's and
+// "activity_log"), unquoted.
+func (s *Source) Table() string { return strings.Trim(s.table, "`") }
+
 func describe(cfg *mysql.Config) string {
 	user := cfg.User
 	if user == "" {

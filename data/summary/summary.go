@@ -493,76 +493,10 @@ func Run(ctx context.Context, src source.Source, o Options) (r Report, err error
 	}
 	now := o.Now.UTC().Truncate(time.Second)
 	r = Report{Query: o.Query.String(), Until: now, BurstMin: o.BurstMin, BurstWithin: numfmt.Duration(o.BurstWithin), Peak: -1}
-	bounds := TimeTerms(o.Query)
-	if o.Window.Name != "" && len(bounds) > 0 {
-		return r, fmt.Errorf("window %s and %s in the query both set the window: use one", o.Window.Name, termsString(bounds))
-	}
-
-	// The window: the query's own bounds, or a span back from now.
-	var since, until time.Time
-	switch {
-	case len(bounds) > 0:
-		since, until = query.Compile(o.Query, now, o.Loc).TimeBounds()
-		r.Window, r.WindowSource = termsString(bounds), FromQuery
-	case o.Window.Name == "":
-		o.Window, r.WindowSource = DefaultWindow, FromDefault
-	default:
-		r.WindowSource = FromOption
-	}
-	if r.WindowSource != FromQuery {
-		r.Window = o.Window.Name
-		if o.Window.Span != 0 {
-			since = now.Add(-o.Window.Span)
-		}
-	}
-	base, err := pinTimes(o.Query, since, until, now, o.Loc)
-	if err != nil {
+	if _, err := resolveWindow(ctx, src, &o, &r, now); err != nil {
 		return r, err
 	}
-	r.BaseQuery = base
-	if !until.IsZero() && until.Before(now) {
-		r.Until = until.UTC()
-	}
-
-	lo, hi, err := src.Bounds(ctx)
-	if err != nil {
-		return r, err
-	}
-	if !since.IsZero() && hi > 0 {
-		from, err := src.FindTime(ctx, since.Add(-disorder))
-		if err != nil {
-			return r, err
-		}
-		if from == 0 {
-			lo = hi + 1 // every event is older
-		} else {
-			lo = from
-		}
-	}
-	if !until.IsZero() && hi > 0 && lo <= hi {
-		to, err := src.FindTime(ctx, until.Add(disorder))
-		if err != nil {
-			return r, err
-		}
-		if to != 0 {
-			hi = to - 1 // 0: every event is older, the range stays
-		}
-	}
-	if since.IsZero() {
-		// No start: the oldest event, and an empty window at the end
-		// when there is none before it.
-		since = r.Until
-		if lo <= hi && hi > 0 {
-			oldest, err := source.Oldest(ctx, src, nil, 1)
-			if err != nil {
-				return r, err
-			}
-			if len(oldest.Events) > 0 && !oldest.Events[0].Time.IsZero() && oldest.Events[0].Time.Before(r.Until) {
-				since = oldest.Events[0].Time.Truncate(time.Minute)
-			}
-		}
-	}
-	r.Since, r.FromID, r.ToID = since.UTC(), lo, hi
+	lo, hi, base := r.FromID, r.ToID, r.BaseQuery
 	hidden := source.Hides(src)
 	q, err := query.Parse(base)
 	if err != nil {
@@ -622,6 +556,86 @@ func Run(ctx context.Context, src source.Source, o Options) (r Report, err error
 	ownIDs(&r, t, hidden || source.Hides(src))
 	r.Complete = true
 	return r, nil
+}
+
+// resolveWindow sets the report's window (Window, WindowSource, BaseQuery,
+// Since, Until) and the id range it covers (FromID..ToID; FromID > ToID
+// or ToID 0 for none): the window's start and end become ids by
+// bisection (Source.FindTime), widened by the ids' disorder. o.Window is
+// set to the default when neither it nor the query sets the window.
+func resolveWindow(ctx context.Context, src source.Source, o *Options, r *Report, now time.Time) (newest uint64, err error) {
+	bounds := TimeTerms(o.Query)
+	if o.Window.Name != "" && len(bounds) > 0 {
+		return 0, fmt.Errorf("window %s and %s in the query both set the window: use one", o.Window.Name, termsString(bounds))
+	}
+
+	// The window: the query's own bounds, or a span back from now.
+	var since, until time.Time
+	switch {
+	case len(bounds) > 0:
+		since, until = query.Compile(o.Query, now, o.Loc).TimeBounds()
+		r.Window, r.WindowSource = termsString(bounds), FromQuery
+	case o.Window.Name == "":
+		o.Window, r.WindowSource = DefaultWindow, FromDefault
+	default:
+		r.WindowSource = FromOption
+	}
+	if r.WindowSource != FromQuery {
+		r.Window = o.Window.Name
+		if o.Window.Span != 0 {
+			since = now.Add(-o.Window.Span)
+		}
+	}
+	base, err := pinTimes(o.Query, since, until, now, o.Loc)
+	if err != nil {
+		return 0, err
+	}
+	r.BaseQuery = base
+	if !until.IsZero() && until.Before(now) {
+		r.Until = until.UTC()
+	}
+
+	lo, hi, err := src.Bounds(ctx)
+	if err != nil {
+		return 0, err
+	}
+	newest = hi
+	if !since.IsZero() && hi > 0 {
+		from, err := src.FindTime(ctx, since.Add(-disorder))
+		if err != nil {
+			return 0, err
+		}
+		if from == 0 {
+			lo = hi + 1 // every event is older
+		} else {
+			lo = from
+		}
+	}
+	if !until.IsZero() && hi > 0 && lo <= hi {
+		to, err := src.FindTime(ctx, until.Add(disorder))
+		if err != nil {
+			return 0, err
+		}
+		if to != 0 {
+			hi = to - 1 // 0: every event is older, the range stays
+		}
+	}
+	if since.IsZero() {
+		// No start: the oldest event, and an empty window at the end
+		// when there is none before it.
+		since = r.Until
+		if lo <= hi && hi > 0 {
+			oldest, err := source.Oldest(ctx, src, nil, 1)
+			if err != nil {
+				return 0, err
+			}
+			if len(oldest.Events) > 0 && !oldest.Events[0].Time.IsZero() && oldest.Events[0].Time.Before(r.Until) {
+				since = oldest.Events[0].Time.Truncate(time.Minute)
+			}
+		}
+	}
+	r.Since, r.FromID, r.ToID = since.UTC(), lo, hi
+	return newest, nil
 }
 
 // ownIDs gives a report from a source that hid others' events the ids of
@@ -771,21 +785,7 @@ func (t *tally) add(e *activity.Event) {
 		t.latest = e.Time
 	}
 	if e.Type == failedType {
-		r.FailedLogins++
-		var addr string
-		if !e.IP.IsValid() {
-			addr = e.IPText()
-		} else {
-			// ip:1.2.3.4 also matches ::ffff:1.2.3.4: one address.
-			un := e.IP.Unmap()
-			addr = un.String()
-			rn := t.fail(t.byIP, "ip", addr, e)
-			rn.addr = un
-			rn.other(fold, e.Login)
-		}
-		rn := t.fail(t.byLogin, "login", fold, e)
-		rn.spell.add(e.Login)
-		rn.other(addr, addr)
+		t.failed(e, fold)
 	}
 	t.addAddress(e, sp.user)
 	if rank := privilegeRank(e); rank > 0 {
@@ -799,6 +799,26 @@ func (t *tally) add(e *activity.Event) {
 	if t.n++; t.n%4096 == 0 {
 		t.expire(false)
 	}
+}
+
+// failed counts a failed sign-in (fold: its login folded) in the runs
+// by address and by login.
+func (t *tally) failed(e *activity.Event, fold string) {
+	t.r.FailedLogins++
+	var addr string
+	if !e.IP.IsValid() {
+		addr = e.IPText()
+	} else {
+		// ip:1.2.3.4 also matches ::ffff:1.2.3.4: one address.
+		un := e.IP.Unmap()
+		addr = un.String()
+		rn := t.fail(t.byIP, "ip", addr, e)
+		rn.addr = un
+		rn.other(fold, e.Login)
+	}
+	rn := t.fail(t.byLogin, "login", fold, e)
+	rn.spell.add(e.Login)
+	rn.other(addr, addr)
 }
 
 func keepNewest(items []Item, it Item) []Item {

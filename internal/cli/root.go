@@ -90,9 +90,14 @@ func run(ctx context.Context, g *globals, args []string, stdout, stderr io.Write
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		err = g.helpErr
+	}
+	if cmd != nil && cmd.Name() == "check" && cmd.Parent() == root {
+		// A monitoring plugin: every problem is UNKNOWN, on standard
+		// output, never exit 2 (which would read as CRITICAL).
+		return checkExit(ctx, err, stdout)
 	}
 	if err == nil || errors.Is(err, syscall.EPIPE) {
 		return 0
@@ -139,7 +144,8 @@ Query language (--query, also the TUI's / prompt):
 
 Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error
 (connection settings, unreachable server, missing table or grant),
-130 interrupted.`
+130 interrupted; check, a monitoring plugin, exits 0 OK, 1 WARNING,
+2 CRITICAL or 3 UNKNOWN instead.`
 
 const rootExamples = `  matomo-audit --demo
   matomo-audit --matomo /var/www/matomo
@@ -147,7 +153,9 @@ const rootExamples = `  matomo-audit --demo
   matomo-audit -q cat:security | wc -l
   matomo-audit -n 100 --format csv -q 'user:alice' > alice.csv
   matomo-audit export --matomo /var/www/matomo -q 'user:alice since:7d' -o alice.json
-  matomo-audit export --demo --format ndjson | head -3`
+  matomo-audit export --demo --format ndjson | head -3
+  matomo-audit status --since-last
+  matomo-audit check --warn 'cat:security >= 1' --crit 'type:UserSignInFailed >= 20'`
 
 func newRoot(g *globals, stdout, stderr io.Writer) *cobra.Command {
 	bi, _ := debug.ReadBuildInfo()
@@ -224,7 +232,8 @@ func newRoot(g *globals, stdout, stderr io.Writer) *cobra.Command {
 	_ = root.RegisterFlagCompletionFunc("theme", cobra.FixedCompletions([]cobra.Completion{"auto", "dark", "light"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("tz", cobra.FixedCompletions([]cobra.Completion{"UTC", "Local", "Europe/Berlin", "America/New_York"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.MarkPersistentFlagDirname("matomo")
-	root.AddCommand(newExportCmd(g, stdout, stderr), newTailCmd(g, stdout, stderr), newSummaryCmd(g, stdout, stderr))
+	root.AddCommand(newExportCmd(g, stdout, stderr), newTailCmd(g, stdout, stderr), newSummaryCmd(g, stdout, stderr),
+		newStatusCmd(g, stdout, stderr), newCheckCmd(g, stdout))
 	if g.served == nil {
 		root.AddCommand(newServeCmd(g, stderr))
 	}

@@ -78,20 +78,9 @@ than the log that hold one: on a huge table that can be most of it.`,
 }
 
 func runSummary(ctx context.Context, g *globals, f *summaryFlags, stdout, stderr io.Writer) error {
-	// Left unset, the query's since:/until: or the default set the window.
-	var w summary.Window
-	if f.windowSet {
-		var err error
-		if w, err = summary.ParseWindow(f.window); err != nil {
-			return usageError{fmt.Errorf("--window: %v", err)}
-		}
-		if bounds := summary.TimeTerms(g.q); len(bounds) > 0 {
-			terms := make([]string, len(bounds))
-			for i, t := range bounds {
-				terms[i] = t.String()
-			}
-			return usageError{fmt.Errorf("--window %s and %s in --query both set the window: use one", f.window, strings.Join(terms, " "))}
-		}
+	w, err := windowFlag(g, f.window, f.windowSet)
+	if err != nil {
+		return err
 	}
 	format := strings.ToLower(f.format)
 	if format != "text" && format != "json" {
@@ -137,6 +126,28 @@ func runSummary(ctx context.Context, g *globals, f *summaryFlags, stdout, stderr
 		return summary.WriteJSON(stdout, &r)
 	}
 	return summary.WriteText(stdout, &r, g.loc)
+}
+
+// windowFlag reads --window (summary, status, check): left unset (set
+// false), the query's since:/until: or the command's default set the
+// window, and the zero Window is returned; set, it may not come with
+// since:/until: in the query.
+func windowFlag(g *globals, window string, set bool) (summary.Window, error) {
+	if !set {
+		return summary.Window{}, nil
+	}
+	w, err := summary.ParseWindow(window)
+	if err != nil {
+		return w, usageError{fmt.Errorf("--window: %v", err)}
+	}
+	if bounds := summary.TimeTerms(g.q); len(bounds) > 0 {
+		terms := make([]string, len(bounds))
+		for i, t := range bounds {
+			terms[i] = t.String()
+		}
+		return w, usageError{fmt.Errorf("--window %s and %s in --query both set the window: use one", window, strings.Join(terms, " "))}
+	}
+	return w, nil
 }
 
 // checkBurst validates the burst thresholds the summary command and the
