@@ -78,12 +78,11 @@ func TestMetricsMariaDB(t *testing.T) {
 		return sc
 	}
 
-	var last uint64
 	for i := 0; i < 5; i++ {
-		last = insert(t, db, "mallory' OR 1=1 --", "ActivityLog/UserSignInFailed")
+		insert(t, db, "mallory' OR 1=1 --", "ActivityLog/UserSignInFailed")
 	}
 	insert(t, db, "alice", "ActivityLog/GoalAdded")
-	last = insert(t, db, "alice", "NoSuchPlugin/SomethingHappened")
+	last := insert(t, db, "alice", "NoSuchPlugin/SomethingHappened")
 	total, failed = 7, 5
 	sc = counted("the first commits", last)
 	if got := sc.value("matomo_activity_events_total", "type", "other"); got != 1 {
