@@ -25,8 +25,8 @@ import (
 	"matomo-audit/data/source"
 )
 
-// DefaultListen is where `metrics` listens unless told otherwise: the port
-// commonly taken for an exporter of this kind, on loopback.
+// DefaultListen is where `metrics` listens unless told otherwise: loopback
+// only.
 const DefaultListen = "127.0.0.1:9464"
 
 // Path is the one path served.
@@ -146,9 +146,6 @@ func (c counts) Collect(ch chan<- prometheus.Metric) {
 	gauge(descUp, up)
 	gauge(descAwaited, float64(m.awaited))
 }
-
-// Registry is the metrics' own registry.
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
 // Handler serves the registry on Path and answers 404 to every other
 // path; it counts its own scrapes (promhttp_metric_handler_requests_total).
