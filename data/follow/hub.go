@@ -47,6 +47,7 @@ type Hub struct {
 	mu      sync.Mutex // held across a poll: one at a time
 	started bool
 	subs    map[*Sub]struct{}
+	obs     map[*Observer]struct{}
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -59,7 +60,7 @@ func NewHub(src source.Source, grace, every time.Duration, now func() time.Time)
 		every = DefaultPoll
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &Hub{fl: New(src, grace, now), every: every, backlog: subBacklog, subs: map[*Sub]struct{}{}, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	h := &Hub{fl: New(src, grace, now), every: every, backlog: subBacklog, subs: map[*Sub]struct{}{}, obs: map[*Observer]struct{}{}, ctx: ctx, cancel: cancel, done: make(chan struct{})}
 	go h.loop()
 	return h
 }
@@ -91,22 +92,31 @@ func (h *Hub) loop() {
 		case <-t.C:
 		}
 		h.mu.Lock()
-		if h.started && len(h.subs) > 0 {
+		if h.started && len(h.subs)+len(h.obs) > 0 {
 			h.pollLocked(h.ctx)
 		}
 		h.mu.Unlock()
 	}
 }
 
-// pollLocked reads what arrived and hands it to every subscription; an
-// error is handed on too (the follower is unchanged by it, so the next
-// poll catches up).
+// pollLocked reads what arrived and hands it to every subscription and
+// observer; an error is handed on too (the follower is unchanged by it, so
+// the next poll catches up).
 func (h *Hub) pollLocked(ctx context.Context) {
 	for {
 		h.polls.Add(1)
 		res, err := h.fl.Poll(ctx, nil)
 		for s := range h.subs {
 			s.deliver(res, err)
+		}
+		if len(h.obs) > 0 && (err == nil || ctx.Err() == nil) {
+			// A poll cut short by its own caller going away (the hub
+			// closing, a session's start abandoned) is no failure of
+			// the database: observers, which count failures, skip it.
+			o := Observation{Fresh: res.Fresh, Late: res.Late, Err: err, At: h.fl.now(), HighWater: h.fl.HighWater(), Awaited: h.fl.Gaps()}
+			for ob := range h.obs {
+				ob.fn(o)
+			}
 		}
 		if err != nil || !res.More {
 			return
@@ -248,4 +258,72 @@ func (s *Sub) Seen(id uint64) {
 		s.seen = map[uint64]bool{}
 	}
 	s.seen[id] = true
+}
+
+// Observation is one poll of a Hub as it happened, for what counts polls
+// and events (the metrics): every event the poll read, unfiltered (each id
+// comes once over the hub's life, as to a subscription), or the poll's
+// error; and the follower's state after it.
+type Observation struct {
+	// Fresh are the new events above the mark, Late the ones committed
+	// late into ids the follower awaited; both in id order. They are
+	// shared with the subscriptions: read them, never change them.
+	Fresh, Late []activity.Event
+	// Err is the poll's error; the follower is unchanged by it and the
+	// next poll catches up.
+	Err error
+	// At is when the poll ended, by the hub's clock.
+	At time.Time
+	// HighWater is the highest id read so far, Awaited how many ids below
+	// it are still awaited (skipped by transactions not yet committed).
+	HighWater, Awaited uint64
+}
+
+// Observer gets every poll of a Hub from its Start on. While one is
+// started the hub keeps polling, whether any session follows or not.
+type Observer struct {
+	hub *Hub
+	fn  func(Observation)
+	hw  uint64
+}
+
+// Observe makes an observer calling fn with every poll of the hub. fn runs
+// on the goroutine that polls, with the hub locked: it must be quick (count,
+// never read or block), and every poll waits for it.
+func (h *Hub) Observe(fn func(Observation)) *Observer {
+	return &Observer{hub: h, fn: fn}
+}
+
+// Start starts the hub at the newest id if nobody has, or brings it up to
+// date; fn then sees every poll after that.
+func (o *Observer) Start(ctx context.Context) error {
+	h := o.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.started {
+		if err := h.fl.Start(ctx); err != nil {
+			return err
+		}
+		h.started = true
+	} else {
+		h.pollLocked(ctx)
+	}
+	o.hw = h.fl.HighWater()
+	h.obs[o] = struct{}{}
+	return nil
+}
+
+// HighWater is the hub's mark when the observer started: events up to it
+// came before, fn gets those after.
+func (o *Observer) HighWater() uint64 {
+	o.hub.mu.Lock()
+	defer o.hub.mu.Unlock()
+	return o.hw
+}
+
+// Stop ends the observer; fn is not called again once Stop returns.
+func (o *Observer) Stop() {
+	o.hub.mu.Lock()
+	delete(o.hub.obs, o)
+	o.hub.mu.Unlock()
 }

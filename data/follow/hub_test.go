@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -186,5 +187,79 @@ func TestHubErrorsAndStalls(t *testing.T) {
 	}
 	if _, err := stalled.Poll(ctx, nil); !errors.Is(err, ErrFellBehind) {
 		t.Fatalf("the stalled subscription: %v", err)
+	}
+}
+
+// TestHubObserver: an observer sees every poll from its start: each id
+// once (a late commit among the late), the follower's mark and awaited
+// ids, an outage as one error; it keeps the hub polling with no session,
+// and is not called once stopped.
+func TestHubObserver(t *testing.T) {
+	tb := newTable()
+	for id := uint64(1); id <= 5; id++ {
+		tb.commit(id, "a")
+	}
+	h := NewHub(tb, time.Hour, time.Hour, nil)
+	defer h.Close()
+	var obs []Observation
+	o := h.Observe(func(ob Observation) { obs = append(obs, ob) })
+	ctx := context.Background()
+	if err := o.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if o.HighWater() != 5 || len(obs) != 0 {
+		t.Fatalf("start: mark %d, %d observations", o.HighWater(), len(obs))
+	}
+	tb.commit(7, "a") // 6 is open
+	h.pollNow()
+	tb.commit(6, "a")
+	h.pollNow()
+	tb.mu.Lock()
+	tb.fail = true
+	tb.mu.Unlock()
+	h.pollNow()
+	tb.mu.Lock()
+	tb.fail = false
+	tb.mu.Unlock()
+	tb.commit(8, "a")
+	h.pollNow()
+	if len(obs) != 4 {
+		t.Fatalf("%d observations of 4 polls", len(obs))
+	}
+	if got := ids(obs[0].Fresh); len(got) != 1 || got[0] != 7 || obs[0].HighWater != 7 || obs[0].Awaited != 1 {
+		t.Fatalf("first poll: fresh %v, mark %d, awaited %d", got, obs[0].HighWater, obs[0].Awaited)
+	}
+	if got := ids(obs[1].Late); len(obs[1].Fresh) != 0 || len(got) != 1 || got[0] != 6 || obs[1].Awaited != 0 {
+		t.Fatalf("second poll: fresh %v, late %v, awaited %d", ids(obs[1].Fresh), got, obs[1].Awaited)
+	}
+	if !errors.Is(obs[2].Err, errDown) || len(obs[2].Fresh)+len(obs[2].Late) != 0 {
+		t.Fatalf("the outage was observed as %v", obs[2].Err)
+	}
+	if got := ids(obs[3].Fresh); obs[3].Err != nil || len(got) != 1 || got[0] != 8 {
+		t.Fatalf("after the outage: %v %v", got, obs[3].Err)
+	}
+	o.Stop()
+	h.pollNow()
+	if len(obs) != 4 {
+		t.Fatal("a stopped observer was called")
+	}
+
+	// With an observer and no session, the hub's own ticks poll.
+	var n atomic.Int64
+	ticking := NewHub(tb, time.Hour, 5*time.Millisecond, nil)
+	defer ticking.Close()
+	ob := ticking.Observe(func(Observation) { n.Add(1) })
+	if err := ob.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for n.Load() < 3 {
+		if time.Now().After(deadline) {
+			t.Fatal("the hub does not poll for an observer alone")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if ticking.Subscribers() != 0 {
+		t.Fatal("an observer counts as a session")
 	}
 }

@@ -235,7 +235,7 @@ func newRoot(g *globals, stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(newExportCmd(g, stdout, stderr), newTailCmd(g, stdout, stderr), newSummaryCmd(g, stdout, stderr),
 		newStatusCmd(g, stdout, stderr), newCheckCmd(g, stdout))
 	if g.served == nil {
-		root.AddCommand(newServeCmd(g, stderr))
+		root.AddCommand(newServeCmd(g, stderr), newMetricsCmd(g, stderr))
 	}
 	// None of the commands takes arguments; one line says what a stray one
 	// may have been meant as.
@@ -245,11 +245,13 @@ func newRoot(g *globals, stdout, stderr io.Writer) *cobra.Command {
 	}
 	if g.served != nil {
 		root.AddCommand(newWatchCmd(g))
-		// Said plainly, whatever flags come with it.
-		root.AddCommand(&cobra.Command{Use: "serve", Hidden: true, DisableFlagParsing: true,
-			RunE: func(*cobra.Command, []string) error {
-				return usageError{errors.New("serve cannot be run over SSH")}
-			}})
+		// Said plainly, whatever flags come with them.
+		for _, name := range []string{"serve", "metrics"} {
+			root.AddCommand(&cobra.Command{Use: name, Hidden: true, DisableFlagParsing: true,
+				RunE: func(*cobra.Command, []string) error {
+					return usageError{errors.New(name + " cannot be run over SSH")}
+				}})
+		}
 	}
 	root.SetHelpCommand(newHelpCmd(root))
 	// Help is shown before cobra looks at arguments, so `list --help`

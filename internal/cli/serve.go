@@ -24,6 +24,7 @@ import (
 	"matomo-audit/data/query"
 	"matomo-audit/data/source"
 	"matomo-audit/internal/shellword"
+	"matomo-audit/metrics"
 	"matomo-audit/serve"
 	"matomo-audit/serve/keys"
 	swatch "matomo-audit/serve/watch"
@@ -75,6 +76,7 @@ func RunServed(ctx context.Context, args []string, stdout, stderr io.Writer, src
 
 type serveFlags struct {
 	marks       string
+	metrics     string
 	listen      string
 	hostKey     string
 	keys        string
@@ -124,6 +126,7 @@ func newServeCmd(g *globals, stderr io.Writer) *cobra.Command {
 	fl.DurationVar(&f.idleTimeout, "idle-timeout", serve.DefaultIdleTimeout, "close a connection idle this long")
 	fl.IntVar(&g.maxConns, "db-connections", serve.DefaultDBConnections, "database connections shared by every session")
 	fl.StringVar(&f.marks, "marks", "", "keep the events marked with m in this file across restarts (append-only NDJSON, 0600); default: in memory only")
+	fl.StringVar(&f.metrics, "metrics", "", "also serve Prometheus metrics on "+metrics.Path+" at this address, e.g. "+metrics.DefaultListen+" (anyone reaching it may read it: loopback or a firewall)")
 	return cmd
 }
 
@@ -163,6 +166,28 @@ func runServe(ctx context.Context, g *globals, f *serveFlags, stderr io.Writer) 
 	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		return usageError{fmt.Errorf("cannot listen on %s: %v", f.listen, err)}
+	}
+	if f.metrics != "" {
+		// From the one follower the sessions share, which then polls
+		// whether anyone follows or not.
+		mln, err := net.Listen("tcp", f.metrics)
+		if err != nil {
+			ln.Close()
+			return usageError{fmt.Errorf("cannot listen on %s for --metrics: %v", f.metrics, err)}
+		}
+		mctx, cancel := context.WithCancel(context.Background())
+		wait, err := startMetrics(mctx, hub, src, mln, log)
+		if err != nil {
+			cancel()
+			ln.Close()
+			return err
+		}
+		defer func() {
+			cancel()
+			if err := wait(); err != nil {
+				log.Error("serving metrics", "error", err.Error())
+			}
+		}()
 	}
 	set := marks.New()
 	if f.marks != "" {
