@@ -405,7 +405,7 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 			return
 		}
 		if model == nil {
-			fmt.Fprintln(sess.Stderr(), "matomo-audit: the timeline needs a terminal: ssh -t, or give a command (export, summary, tail)")
+			fmt.Fprintln(sess.Stderr(), "matomo-audit: the timeline needs a terminal: ssh -t, or give a command (export, summary, tail, status, check)")
 			finish(2)
 			return
 		}

@@ -85,9 +85,9 @@ type serveFlags struct {
 }
 
 const serveHelp = `serve holds the database connection and lets people in over SSH with their
-own key: each gets the timeline (ssh -t) or runs export, summary or tail as an
-SSH command, limited to what their Matomo login may see. Super users see
-everything; every other user sees only their own activity.
+own key: each gets the timeline (ssh -t) or runs export, summary, tail, status
+or check as an SSH command, limited to what their Matomo login may see. Super
+users see everything; every other user sees only their own activity.
 
 The keys file is in OpenSSH authorized_keys syntax; each key's options say
 whose it is, or which shared view it opens (only what its query matches):
