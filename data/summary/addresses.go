@@ -59,7 +59,11 @@ const (
 // how ip: takes an address and its mapped form as one), their figures
 // rows of a slice, and the countries and logins numbers.
 type addrTally struct {
-	index     map[[16]byte]uint32 // into stats
+	// index4 and index6 give an address's row in stats: IPv4 ones (and
+	// IPv4-mapped IPv6 ones, ip:'s one address) on keys of 4 bytes,
+	// whose map stays in the processor's caches longer.
+	index4    map[uint32]uint32
+	index6    map[[16]byte]uint32
 	stats     []addrStats
 	countries map[string]uint16 // a country's number, into countryOf
 	countryOf []string
@@ -70,7 +74,7 @@ type addrTally struct {
 }
 
 func newAddrTally() addrTally {
-	return addrTally{index: map[[16]byte]uint32{}, countries: map[string]uint16{}, many: map[uint32]map[uint32]struct{}{}}
+	return addrTally{index4: map[uint32]uint32{}, index6: map[[16]byte]uint32{}, countries: map[string]uint16{}, many: map[uint32]map[uint32]struct{}{}}
 }
 
 // addrLogins is how many logins an address keeps before they go to
@@ -115,8 +119,17 @@ func (t *tally) addAddress(e *activity.Event, u *userTally) {
 		return
 	}
 	at := &t.addrs
-	key := e.IP.As16()
-	i, ok := at.index[key]
+	a := e.IP.Unmap()
+	var i uint32
+	var ok bool
+	var v4 uint32
+	if a.Is4() {
+		b := a.As4()
+		v4 = uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+		i, ok = at.index4[v4]
+	} else {
+		i, ok = at.index6[a.As16()]
+	}
 	ts := unixNano(e.Time)
 	if !ok {
 		if len(at.stats) >= maxAddresses {
@@ -124,8 +137,12 @@ func (t *tally) addAddress(e *activity.Event, u *userTally) {
 			return
 		}
 		i = uint32(len(at.stats))
-		at.index[key] = i
-		at.stats = append(at.stats, addrStats{key: key, first: ts, last: ts})
+		if a.Is4() {
+			at.index4[v4] = i
+		} else {
+			at.index6[a.As16()] = i
+		}
+		at.stats = append(at.stats, addrStats{key: e.IP.As16(), first: ts, last: ts})
 	}
 	s := &at.stats[i]
 	s.events++
