@@ -149,6 +149,20 @@ type Sub struct {
 	seen    map[uint64]bool
 }
 
+// upToDateLocked starts the follower at the newest id if nobody has, or
+// brings it up to date with a poll. h.mu is held.
+func (h *Hub) upToDateLocked(ctx context.Context) error {
+	if !h.started {
+		if err := h.fl.Start(ctx); err != nil {
+			return err
+		}
+		h.started = true
+		return nil
+	}
+	h.pollLocked(ctx)
+	return nil
+}
+
 // Start subscribes at the hub's mark, brought up to date first, so the
 // session's newest page (read after Start) and what arrives later neither
 // miss nor repeat an event.
@@ -156,13 +170,8 @@ func (s *Sub) Start(ctx context.Context) error {
 	h := s.hub
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if !h.started {
-		if err := h.fl.Start(ctx); err != nil {
-			return err
-		}
-		h.started = true
-	} else {
-		h.pollLocked(ctx)
+	if err := h.upToDateLocked(ctx); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	s.hw, s.started, s.broken, s.err = h.fl.HighWater(), true, false, nil
@@ -300,13 +309,8 @@ func (o *Observer) Start(ctx context.Context) error {
 	h := o.hub
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if !h.started {
-		if err := h.fl.Start(ctx); err != nil {
-			return err
-		}
-		h.started = true
-	} else {
-		h.pollLocked(ctx)
+	if err := h.upToDateLocked(ctx); err != nil {
+		return err
 	}
 	o.hw = h.fl.HighWater()
 	h.obs[o] = struct{}{}

@@ -90,15 +90,8 @@ type statusJSON struct {
 }
 
 func runStatus(ctx context.Context, g *globals, f *statusFlags, stdout io.Writer) error {
-	w, err := windowFlag(g, f.window, f.windowSet)
+	w, format, err := reportFlags(g, f.window, f.windowSet, f.format, f.burstMin, f.burstWithin)
 	if err != nil {
-		return err
-	}
-	format := strings.ToLower(f.format)
-	if format != "text" && format != "json" {
-		return usageError{fmt.Errorf("unknown format %q: expected text or json", f.format)}
-	}
-	if err := checkBurst(f.burstMin, f.burstWithin); err != nil {
 		return err
 	}
 	if f.sinceLast && g.served != nil {

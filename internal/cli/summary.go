@@ -77,16 +77,23 @@ than the log that hold one: on a huge table that can be most of it.`,
 	return cmd
 }
 
-func runSummary(ctx context.Context, g *globals, f *summaryFlags, stdout, stderr io.Writer) error {
-	w, err := windowFlag(g, f.window, f.windowSet)
+// reportFlags checks what summary and status share: the window, the
+// format (text or json, in lower case) and the burst rules.
+func reportFlags(g *globals, window string, windowSet bool, format string, burstMin int, burstWithin time.Duration) (summary.Window, string, error) {
+	w, err := windowFlag(g, window, windowSet)
 	if err != nil {
-		return err
+		return w, "", err
 	}
-	format := strings.ToLower(f.format)
-	if format != "text" && format != "json" {
-		return usageError{fmt.Errorf("unknown format %q: expected text or json", f.format)}
+	lower := strings.ToLower(format)
+	if lower != "text" && lower != "json" {
+		return w, "", usageError{fmt.Errorf("unknown format %q: expected text or json", format)}
 	}
-	if err := checkBurst(f.burstMin, f.burstWithin); err != nil {
+	return w, lower, checkBurst(burstMin, burstWithin)
+}
+
+func runSummary(ctx context.Context, g *globals, f *summaryFlags, stdout, stderr io.Writer) error {
+	w, format, err := reportFlags(g, f.window, f.windowSet, f.format, f.burstMin, f.burstWithin)
+	if err != nil {
 		return err
 	}
 	if f.top < 1 {
