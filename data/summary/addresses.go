@@ -2,6 +2,7 @@ package summary
 
 import (
 	"cmp"
+	"encoding/binary"
 	"math"
 	"net/netip"
 	"slices"
@@ -62,8 +63,11 @@ type addrTally struct {
 	// index4 and index6 give an address's row in stats: IPv4 ones (and
 	// IPv4-mapped IPv6 ones, ip:'s one address) on keys of 4 bytes,
 	// whose map stays in the processor's caches longer.
-	index4    map[uint32]uint32
-	index6    map[[16]byte]uint32
+	index4 map[uint32]uint32
+	index6 map[[16]byte]uint32
+	// seen has a bit set for the hash of every address in stats: a
+	// clear bit is an address not tracked.
+	seen      *[1 << seenBits / 64]uint64
 	stats     []addrStats
 	countries map[string]uint16 // a country's number, into countryOf
 	countryOf []string
@@ -74,8 +78,12 @@ type addrTally struct {
 }
 
 func newAddrTally() addrTally {
-	return addrTally{index4: map[uint32]uint32{}, index6: map[[16]byte]uint32{}, countries: map[string]uint16{}, many: map[uint32]map[uint32]struct{}{}}
+	return addrTally{index4: map[uint32]uint32{}, index6: map[[16]byte]uint32{}, seen: new([1 << seenBits / 64]uint64), countries: map[string]uint16{}, many: map[uint32]map[uint32]struct{}{}}
 }
+
+// seenBits sizes addrTally.seen: 2^22 bits, 512 KiB, one bit set in 16
+// at maxAddresses.
+const seenBits = 22
 
 // addrLogins is how many logins an address keeps before they go to
 // addrTally.many: most addresses see one or two.
@@ -123,20 +131,37 @@ func (t *tally) addAddress(e *activity.Event, u *userTally) {
 	var i uint32
 	var ok bool
 	var v4 uint32
+	var bit uint64
 	if a.Is4() {
 		b := a.As4()
 		v4 = uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+		bit = uint64(v4)
+	} else {
+		b := a.As16()
+		bit = binary.LittleEndian.Uint64(b[:8]) ^ binary.LittleEndian.Uint64(b[8:])
+	}
+	bit = (bit * 0x9e3779b97f4a7c15) >> (64 - seenBits)
+	full := len(at.stats) >= maxAddresses
+	if full && at.seen[bit/64]&(1<<(bit%64)) == 0 {
+		// Once the tally is full, most addresses are new ones, which a
+		// look in the map, out of the processor's caches, would only
+		// find missing: the bit says so from a few cached bytes.
+		t.r.AddressesCut = true
+		return
+	}
+	if a.Is4() {
 		i, ok = at.index4[v4]
 	} else {
 		i, ok = at.index6[a.As16()]
 	}
 	ts := unixNano(e.Time)
 	if !ok {
-		if len(at.stats) >= maxAddresses {
+		if full {
 			t.r.AddressesCut = true
 			return
 		}
 		i = uint32(len(at.stats))
+		at.seen[bit/64] |= 1 << (bit % 64)
 		if a.Is4() {
 			at.index4[v4] = i
 		} else {

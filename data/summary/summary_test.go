@@ -409,3 +409,55 @@ func maxTime(a, b time.Time) time.Time {
 	}
 	return a
 }
+
+// TestAddressCap: past maxAddresses the tally takes no new address and
+// says so, and still counts every event of the addresses it holds, IPv4
+// and IPv6 alike.
+func TestAddressCap(t *testing.T) {
+	r := Report{Since: now.Add(-time.Hour), BucketWidth: time.Minute, Buckets: make([]uint64, 60)}
+	o := Options{Top: 3, BurstMin: DefaultBurstMin, BurstWithin: DefaultBurstWithin}
+	tl := newTally(o, &r, &query.Query{})
+	id := uint64(0)
+	add := func(ip netip.Addr) {
+		id++
+		tl.add(&activity.Event{ID: id, Time: now.Add(-time.Minute), Login: "alice", Type: "ActivityLog/UserSignedIn", Category: "login", IP: ip})
+	}
+	v4 := func(i int) netip.Addr { return netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}) }
+	v6 := func(i int) netip.Addr {
+		return netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 14: byte(i >> 8), 15: byte(i)})
+	}
+	for i := range maxAddresses - 1000 {
+		add(v4(i))
+	}
+	for i := range 1000 {
+		add(v6(i))
+	}
+	for i := range 50_000 {
+		add(v4(maxAddresses + i)) // new: not taken
+		add(v6(5000 + i))
+	}
+	// Held ones, again: three times the first, twice a late IPv6 one.
+	first, lastV6 := v4(0), v6(999)
+	add(first)
+	add(first)
+	add(lastV6)
+	tl.finish()
+	if !r.AddressesCut || r.AddressCount != maxAddresses {
+		t.Fatalf("cut %v, %d addresses", r.AddressesCut, r.AddressCount)
+	}
+	got := map[string]uint64{}
+	for _, a := range r.Addresses {
+		got[a.Address] = a.Events
+	}
+	if got[first.String()] != 3 || got[lastV6.String()] != 2 || len(r.Addresses) != 3 {
+		t.Fatalf("top addresses %+v", r.Addresses)
+	}
+	// Exactly the first ones seen are held.
+	for _, st := range tl.addrs.stats {
+		a := netip.AddrFrom16(st.key).Unmap()
+		b := a.As16()
+		if a.Is4() && int(b[13])<<16|int(b[14])<<8|int(b[15]) >= maxAddresses-1000 || !a.Is4() && int(b[14])<<8|int(b[15]) >= 1000 {
+			t.Fatalf("%s taken past the cap", a)
+		}
+	}
+}
