@@ -2,6 +2,7 @@ package summary
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -68,15 +69,7 @@ type Counts struct {
 // the window holds, whatever the table's size.
 func CountWindow(ctx context.Context, src source.Source, o CountOptions) (Counts, error) {
 	so := Options{Query: o.Query, Window: o.Window, Now: o.Now, Loc: o.Loc, BurstMin: o.BurstMin, BurstWithin: o.BurstWithin}
-	if so.BurstMin <= 0 {
-		so.BurstMin = DefaultBurstMin
-	}
-	if so.BurstWithin <= 0 {
-		so.BurstWithin = DefaultBurstWithin
-	}
-	if so.Loc == nil {
-		so.Loc = time.UTC
-	}
+	so.defaults()
 	if o.After > 0 && len(TimeTerms(o.Query)) == 0 {
 		// No start but the id: the window reads as "all" until it is
 		// narrowed below.
@@ -116,18 +109,13 @@ func CountWindow(ctx context.Context, src source.Source, o CountOptions) (Counts
 		light = light && m.DecidesLight()
 	}
 	t := newTally(so, &r, q)
-	n := 0
 	count := func(e *activity.Event) error {
 		c.Events++
+		t.clock(e)
 		if e.Type == failedType {
 			t.failed(e, query.FoldLogin(e.Login))
-			if e.Time.After(t.latest) {
-				t.latest = e.Time
-			}
-			if n++; n%4096 == 0 {
-				t.expire(false)
-			}
-		} else if e.Severity == activity.Security || e.Category == "security" {
+		} else if slices.Contains(activity.CategoriesOf(e.Category, e.Severity), "security") {
+			// What cat:security takes in, as the summary counts it.
 			c.Security++
 		}
 		for i, m := range o.Match {

@@ -109,11 +109,11 @@ func (d *Drift) BeforeLogNote(ts func(time.Time) string) string {
 // its own goroutine: it reads other tables and other rows than the
 // window's, and nothing of the rest of the report depends on it. The
 // report's own read may carry the grant events of its id range for it
-// (driftRun.share), so that a window as wide as the log does not read
-// the table twice. The function it returns waits for it and puts it in
-// the report; a report that failed does not wait for a scan it will not
-// show.
-// waiting is called when the rest of the report is done before it.
+// (driftRun.decide, driftRun.carry), so that a window as wide as the log
+// does not read the table twice. The function it returns waits for it
+// (calling waiting first when the rest of the report is done before it)
+// and puts it in the report; a report that failed does not wait for a
+// scan it will not show.
 func startDrift(ctx context.Context, src source.Source, waiting func()) (*driftRun, func(*Report, *error)) {
 	ctx, cancel := context.WithCancel(ctx)
 	dr := &driftRun{shared: make(chan carriedIDs, 1), done: make(chan *driftState, 1)}
@@ -187,6 +187,17 @@ type grantEvent struct {
 	grants []activity.Grant
 }
 
+func grantOf(e *activity.Event) grantEvent {
+	return grantEvent{id: e.ID, at: e.Time, grants: activity.Grants(e)}
+}
+
+// take counts a grant event read now, and keeps it for the index.
+func (st *driftState) take(e *activity.Event) {
+	g := grantOf(e)
+	st.count(g)
+	st.note(g)
+}
+
 // grantFilter takes the grant events, as the section's own read does.
 var grantFilter = query.Compile(&query.Query{Terms: []query.Term{grantTypes()}}, time.Time{}, time.UTC)
 
@@ -207,7 +218,7 @@ func (dr *driftRun) carry(e *activity.Event) {
 		}
 	}
 	if is {
-		dr.grants = append(dr.grants, grantEvent{id: e.ID, at: e.Time, grants: activity.Grants(e)})
+		dr.grants = append(dr.grants, grantOf(e))
 	}
 }
 
@@ -396,17 +407,12 @@ func readDrift(ctx context.Context, src source.Source, shared <-chan carriedIDs)
 			}
 		}
 	}
-	take := func(e *activity.Event) {
-		g := grantEvent{id: e.ID, at: e.Time, grants: activity.Grants(e)}
-		st.count(g)
-		st.note(g)
-	}
 	if err := st.reread(ctx, src, known, id); err != nil {
 		return fail(err)
 	}
 	for _, sp := range spans {
 		err = src.Stream(ctx, grantFilter, sp.from, sp.to, func(e *activity.Event) error {
-			take(e)
+			st.take(e)
 			return nil
 		})
 		if err == nil {
@@ -475,9 +481,7 @@ func (st *driftState) reread(ctx context.Context, src source.Source, known []sou
 		}
 		for i := range evs {
 			if e := &evs[i]; e.ID >= id && grantFilter.Match(e) {
-				g := grantEvent{id: e.ID, at: e.Time, grants: activity.Grants(e)}
-				st.count(g)
-				st.note(g)
+				st.take(e)
 			}
 		}
 	}

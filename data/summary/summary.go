@@ -464,18 +464,8 @@ func pinTimes(q *query.Query, since, until time.Time, now time.Time, loc *time.L
 	return strings.Join(parts, " "), nil
 }
 
-// Run computes the report. On cancellation it returns what it has so far
-// (Complete false) with ctx's error.
-func Run(ctx context.Context, src source.Source, o Options) (r Report, err error) {
-	drift, finishDrift := startDrift(ctx, src, func() {
-		// A session that sees only its own events has no section to
-		// wait for: it is for super users.
-		if o.Progress != nil && !r.Own && r.ToID >= r.FromID {
-			n := r.ToID - r.FromID + 1
-			o.Progress(Progress{Done: n, Total: n, Events: r.Total, Privileges: true})
-		}
-	})
-	defer finishDrift(&r, &err)
+// defaults fills in what o leaves unset.
+func (o *Options) defaults() {
 	if o.Buckets <= 0 {
 		o.Buckets = 60
 	}
@@ -491,6 +481,21 @@ func Run(ctx context.Context, src source.Source, o Options) (r Report, err error
 	if o.Loc == nil {
 		o.Loc = time.UTC
 	}
+}
+
+// Run computes the report. On cancellation it returns what it has so far
+// (Complete false) with ctx's error.
+func Run(ctx context.Context, src source.Source, o Options) (r Report, err error) {
+	drift, finishDrift := startDrift(ctx, src, func() {
+		// A session that sees only its own events has no section to
+		// wait for: it is for super users.
+		if o.Progress != nil && !r.Own && r.ToID >= r.FromID {
+			n := r.ToID - r.FromID + 1
+			o.Progress(Progress{Done: n, Total: n, Events: r.Total, Privileges: true})
+		}
+	})
+	defer finishDrift(&r, &err)
+	o.defaults()
 	now := o.Now.UTC().Truncate(time.Second)
 	r = Report{Query: o.Query.String(), Until: now, BurstMin: o.BurstMin, BurstWithin: numfmt.Duration(o.BurstWithin), Peak: -1}
 	if _, err := resolveWindow(ctx, src, &o, &r, now); err != nil {
@@ -781,9 +786,7 @@ func (t *tally) add(e *activity.Event) {
 			r.Buckets[len(r.Buckets)-1]++ // arrived after the report's now
 		}
 	}
-	if e.Time.After(t.latest) {
-		t.latest = e.Time
-	}
+	t.clock(e)
 	if e.Type == failedType {
 		t.failed(e, fold)
 	}
@@ -795,6 +798,14 @@ func (t *tally) add(e *activity.Event) {
 	if isPluginChange(e.Type) {
 		r.PluginCount++
 		r.Plugins = keepNewest(r.Plugins, t.item(e))
+	}
+}
+
+// clock notes e's time and, every 4096 events, closes the runs of
+// failures that can no longer grow.
+func (t *tally) clock(e *activity.Event) {
+	if e.Time.After(t.latest) {
+		t.latest = e.Time
 	}
 	if t.n++; t.n%4096 == 0 {
 		t.expire(false)
