@@ -71,7 +71,7 @@ CRITICAL).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.window, "window", "w", "15m", "how far back: a duration like 15m, 1h, 24h, or all (unless --query has since: or until:)")
+	fl.StringVarP(&f.window, "window", "w", checkWindow, "how far back: a duration like 15m, 1h, 24h, or all (unless --query has since: or until:)")
 	fl.StringArrayVar(&f.warn, "warn", nil, `WARNING when "QUERY OP N" holds, e.g. 'cat:security >= 1' (repeatable)`)
 	fl.StringArrayVar(&f.crit, "crit", nil, `CRITICAL when "QUERY OP N" holds, e.g. 'type:UserSignInFailed >= 20' (repeatable)`)
 	return cmd
@@ -159,20 +159,20 @@ func (t threshold) nagiosRange() string {
 }
 
 // name is the threshold's query as the line shows it.
-func (t threshold) name() string {
-	if q := t.q.String(); q != "" {
-		return q
+func (t threshold) name() string { return queryName(t.q.String()) }
+
+// queryName is a threshold's query as written, or what the empty one
+// counts.
+func queryName(q string) string {
+	if q == "" {
+		return "all events"
 	}
-	return "all events"
+	return q
 }
 
 func runCheck(ctx context.Context, g *globals, f *checkFlags, stdout io.Writer) error {
-	window := f.window
-	set := f.windowSet || len(summary.TimeTerms(g.q)) == 0
-	if !f.windowSet {
-		window = checkWindow
-	}
-	w, err := windowFlag(g, window, set)
+	// The default window gives way to the query's own since:/until:.
+	w, err := windowFlag(g, f.window, f.windowSet || len(summary.TimeTerms(g.q)) == 0)
 	if err != nil {
 		return err
 	}
@@ -237,10 +237,7 @@ func runCheck(ctx context.Context, g *globals, f *checkFlags, stdout io.Writer) 
 	}
 	if state == checkOK {
 		for i, q := range queries {
-			if q == "" {
-				q = "all events"
-			}
-			parts = append(parts, q+" "+numfmt.Thousands(c.Matches[i]))
+			parts = append(parts, queryName(q)+" "+numfmt.Thousands(c.Matches[i]))
 		}
 	}
 	span := "in the last " + c.Window
@@ -252,7 +249,7 @@ func runCheck(ctx context.Context, g *globals, f *checkFlags, stdout io.Writer) 
 	}
 	// ASCII only around the counts: plugin output passes through tools
 	// that may not all take UTF-8.
-	text := strings.Join(parts, ", ") + "; " + plural(c.Events, "event", "events") + " " + span
+	text := strings.Join(parts, ", ") + "; " + numfmt.Many(c.Events, "event") + " " + span
 	if c.Own {
 		text += " (own events)"
 	}
@@ -277,10 +274,7 @@ func perfdata(ts []threshold, queries []string, index map[string]int, c summary.
 	first := map[int]*entry{}
 	used := map[string]bool{"events": true}
 	label := func(q string) string {
-		l := perfLabel(q)
-		if l == "" {
-			l = "all events"
-		}
+		l := perfLabel(queryName(q))
 		base := l
 		for i := 2; used[l]; i++ {
 			l = base + " (" + strconv.Itoa(i) + ")"

@@ -179,9 +179,9 @@ func statusLine(c *summary.Counts, prev *time.Time, now time.Time, loc *time.Loc
 	var b strings.Builder
 	b.WriteString("matomo: ")
 	b.WriteString(numfmt.Thousands(c.Security) + " security · ")
-	b.WriteString(plural(c.FailedLogins, "failed sign-in", "failed sign-ins"))
+	b.WriteString(numfmt.Many(c.FailedLogins, "failed sign-in"))
 	if c.Bursts > 0 {
-		b.WriteString(" (" + plural(uint64(c.Bursts), "burst", "bursts") + ")")
+		b.WriteString(" (" + numfmt.Many(uint64(c.Bursts), "burst") + ")")
 	}
 	b.WriteString(" · ")
 	switch {
@@ -205,11 +205,4 @@ func statusLine(c *summary.Counts, prev *time.Time, now time.Time, loc *time.Loc
 	// The query's terms are the user's text: one line, nothing that can
 	// drive the terminal.
 	return strings.Join(strings.Fields(termsafe.Clean(b.String())), " ")
-}
-
-func plural(n uint64, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return numfmt.Thousands(n) + " " + many
 }
