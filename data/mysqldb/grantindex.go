@@ -21,9 +21,13 @@ func (s *Source) grantFile() string {
 	if s.stateDir == "" {
 		return ""
 	}
-	sum := sha256.Sum256([]byte(s.cfg.Net + "\x00" + s.cfg.Addr + "\x00" + s.cfg.DBName + "\x00" + s.table))
+	sum := sha256.Sum256([]byte(s.grantTable()))
 	return filepath.Join(s.stateDir, "grants-"+hex.EncodeToString(sum[:12])+".json")
 }
+
+// grantTable names the table an index is of, as status' marks do: the
+// source's label (account, server, database) and the table.
+func (s *Source) grantTable() string { return s.Label() + "\x00" + s.Table() }
 
 // grantState is the file: the span and the table it was read from, so a
 // file of another table (a hash shared, a file copied) is not taken.
@@ -46,7 +50,7 @@ func (s *Source) LoadGrants() (source.GrantSpan, bool) {
 		return source.GrantSpan{}, false
 	}
 	var st grantState
-	if json.Unmarshal(b, &st) != nil || st.Table != s.cfg.Addr+"/"+s.cfg.DBName+"/"+s.table || st.From > st.Upto || st.From == 0 {
+	if json.Unmarshal(b, &st) != nil || st.Table != s.grantTable() || st.From > st.Upto || st.From == 0 {
 		return source.GrantSpan{}, false
 	}
 	gs := st.Grants[:0]
@@ -67,7 +71,7 @@ func (s *Source) SaveGrants(g source.GrantSpan) error {
 	if path == "" {
 		return nil
 	}
-	b, err := json.Marshal(grantState{Table: s.cfg.Addr + "/" + s.cfg.DBName + "/" + s.table, From: g.From, Upto: g.Upto, Grants: g.Grants})
+	b, err := json.Marshal(grantState{Table: s.grantTable(), From: g.From, Upto: g.Upto, Grants: g.Grants})
 	if err != nil {
 		return err
 	}
